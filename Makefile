@@ -1,0 +1,42 @@
+# Vigil: `make run` starts it, `make test` runs the whole suite, `make bench` prints the figures.
+SHELL := /bin/bash
+TEST_PG_DIR ?= /tmp/vigil-test-pg-$(shell id -u)
+SWIFT_BUILD_FLAGS ?=
+
+.PHONY: run build release test test-swift test-e2e bench deps protos clean
+
+deps:
+	@scripts/ensure-deps.sh
+
+build: deps
+	swift build $(SWIFT_BUILD_FLAGS)
+
+release: deps
+	swift build -c release --product vigil
+
+run: release
+	.build/release/vigil serve
+
+# The whole suite against a real Postgres that this target starts and stops itself.
+test: deps
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	@scripts/ensure-python.sh
+	@set -euo pipefail; \
+	  url=$$(scripts/test-postgres.sh start "$(TEST_PG_DIR)"); \
+	  trap 'scripts/test-postgres.sh stop "$(TEST_PG_DIR)"' EXIT; \
+	  export VIGIL_TEST_DATABASE_URL="$$url"; \
+	  swift test --skip-build --no-parallel; \
+	  Tests/e2e/run.sh "$$url" .build/debug/vigil
+
+bench: deps release
+	@scripts/ensure-python.sh
+	@set -euo pipefail; \
+	  url=$$(scripts/test-postgres.sh start "$(TEST_PG_DIR)-bench"); \
+	  trap 'scripts/test-postgres.sh stop "$(TEST_PG_DIR)-bench"' EXIT; \
+	  Tests/e2e/.venv-proto/bin/python Benchmarks/ingest_bench.py --url "$$url" --vigil .build/release/vigil
+
+protos:
+	scripts/generate-protos.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,106 @@
+internal import Foundation
+public import Logging
+internal import VigilCore
+public import VigilEventLog
+public import VigilHTTP
+
+/// Everything Vigil can be told, built from defaults, then `VIGIL_*` environment variables, then
+/// flags. Each module receives only its slice. Errors name the variable and the bad value.
+public struct VigilConfiguration: Sendable {
+    /// Where the data lives.
+    public struct Storage: Sendable {
+        /// The server to use; nil runs the embedded cluster. `VIGIL_DATABASE_URL`, default none.
+        public var databaseURL: String?
+        /// The data folder (the embedded cluster lives in it). `VIGIL_DATA_DIR`, default `./.vigil`.
+        public var dataDirectory: String = ".vigil"
+        /// Where initdb and pg_ctl are. `VIGIL_PG_BIN`, default: the newest /usr/lib/postgresql/N/bin.
+        public var postgresBinDirectory: String?
+        /// The SQL migrations. `VIGIL_MIGRATIONS_DIR`, default: `migrations/` in the current folder
+        /// or beside the executable's package.
+        public var migrationsDirectory: String?
+    }
+
+    /// The storage slice.
+    public var storage = Storage()
+    /// The HTTP slice (listen address and body limits).
+    public var http = HTTPConfiguration()
+    /// The appender slice (batch and queue bounds).
+    public var appender = EventAppender.Configuration()
+    /// How long a verified key is trusted before it is checked again. `VIGIL_KEY_CACHE_SECONDS`, default 10.
+    public var keyCacheSeconds: Int = 10
+    /// Log level. `VIGIL_LOG_LEVEL` (trace, debug, info, notice, warning, error, critical), default info.
+    public var logLevel: Logger.Level = .info
+
+    /// The defaults.
+    public static let `default` = VigilConfiguration()
+
+    /// The defaults overridden by `environment` (pass `ProcessInfo.processInfo.environment`).
+    public static func load(environment: [String: String]) throws -> VigilConfiguration {
+        var configuration = VigilConfiguration.default
+        let env = Environment(values: environment)
+        if let url = env["VIGIL_DATABASE_URL"], !url.isEmpty { configuration.storage.databaseURL = url }
+        if let directory = env["VIGIL_DATA_DIR"], !directory.isEmpty { configuration.storage.dataDirectory = directory }
+        if let bin = env["VIGIL_PG_BIN"], !bin.isEmpty { configuration.storage.postgresBinDirectory = bin }
+        if let migrations = env["VIGIL_MIGRATIONS_DIR"], !migrations.isEmpty { configuration.storage.migrationsDirectory = migrations }
+        if let listen = env["VIGIL_LISTEN"] {
+            try configuration.setListen(listen, source: "VIGIL_LISTEN")
+        }
+        configuration.http.maxBodyBytes = try env.integer("VIGIL_MAX_BODY_BYTES", default: configuration.http.maxBodyBytes, range: 1024...1_073_741_824)
+        configuration.http.maxInflatedBytes = try env.integer("VIGIL_MAX_INFLATED_BYTES", default: configuration.http.maxInflatedBytes, range: 1024...4_294_967_296)
+        configuration.appender.maxBatchEvents = try env.integer("VIGIL_APPEND_MAX_BATCH", default: configuration.appender.maxBatchEvents, range: 1...1_000_000)
+        configuration.appender.maxQueuedEvents = try env.integer("VIGIL_APPEND_QUEUE", default: configuration.appender.maxQueuedEvents, range: 1...100_000_000)
+        let waitMillis = try env.integer("VIGIL_APPEND_MAX_WAIT_MS", default: 1, range: 0...10_000)
+        configuration.appender.maxBatchWait = .milliseconds(waitMillis)
+        configuration.keyCacheSeconds = try env.integer("VIGIL_KEY_CACHE_SECONDS", default: configuration.keyCacheSeconds, range: 0...3600)
+        if let level = env["VIGIL_LOG_LEVEL"] {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw VigilError(.configuration, "VIGIL_LOG_LEVEL=\(level) is not one of trace, debug, info, notice, warning, error, critical")
+            }
+            configuration.logLevel = parsed
+        }
+        return configuration
+    }
+
+    /// Sets the listen address from `host:port` (or `:port`, or `[::1]:port`).
+    public mutating func setListen(_ value: String, source: String) throws {
+        let bad = VigilError(.configuration, "\(source)=\(value) must be host:port, for example 127.0.0.1:4318 or 0.0.0.0:4318")
+        guard let colon = value.lastIndex(of: ":") else { throw bad }
+        var host = String(value[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard let port = Int(value[value.index(after: colon)...]), (0...65535).contains(port) else { throw bad }
+        http.host = host.isEmpty ? "0.0.0.0" : host
+        http.port = port
+    }
+
+    /// The migrations folder: the configured one, or `migrations/` found from the current folder
+    /// or the executable's folder upwards.
+    public func resolvedMigrationsDirectory() throws -> String {
+        if let configured = storage.migrationsDirectory { return configured }
+        var candidates = [FileManager.default.currentDirectoryPath]
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+        var directory = executable.deletingLastPathComponent()
+        for _ in 0..<6 {
+            candidates.append(directory.path)
+            directory = directory.deletingLastPathComponent()
+        }
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate + "/migrations/0001_event_log.sql") {
+            return candidate + "/migrations"
+        }
+        throw VigilError(.configuration, "cannot find the migrations folder; set VIGIL_MIGRATIONS_DIR to the project's migrations/")
+    }
+}
+
+/// Environment lookups with errors that name the variable.
+struct Environment {
+    let values: [String: String]
+
+    subscript(name: String) -> String? { values[name] }
+
+    func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = values[name], !text.isEmpty else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw VigilError(.configuration, "\(name)=\(text) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+}

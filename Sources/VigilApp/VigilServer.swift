@@ -1,0 +1,104 @@
+internal import Foundation
+internal import Hummingbird
+public import Logging
+internal import NIOCore
+internal import PostgresNIO
+public import Prometheus
+internal import ServiceLifecycle
+internal import VigilCore
+internal import VigilEventLog
+internal import VigilHTTP
+internal import VigilEmbeddedPostgres
+internal import UnixSignals
+
+/// `vigil serve`: prepares the database, then runs one service group ordered by dependency
+/// (database pool, partition upkeep, appender, HTTP server) so shutdown drains in reverse:
+/// the server stops taking requests, the appender commits what it accepted, the pool closes.
+/// The embedded cluster, when in use, stops last.
+public struct VigilServer: Sendable {
+    private let configuration: VigilConfiguration
+    private let registry: PrometheusCollectorRegistry
+    private let logger: Logger
+
+    /// Makes the server; `registry` is what `/metrics` renders (bootstrapped by the executable).
+    public init(configuration: VigilConfiguration, registry: PrometheusCollectorRegistry, logger: Logger) {
+        self.configuration = configuration
+        self.registry = registry
+        self.logger = logger
+    }
+
+    /// Runs until SIGTERM or SIGINT.
+    public func run(roles: Set<ServeRole> = Set(ServeRole.allCases)) async throws {
+        let provider = DatabaseProvider(configuration: configuration, logger: logger)
+        let url = try await provider.prepare().url
+        do {
+            try await runServices(url: url, roles: roles, embedded: provider.embedded != nil)
+        } catch {
+            try provider.embedded?.stop()
+            throw error
+        }
+        try provider.embedded?.stop()
+    }
+
+    private func runServices(url: DatabaseURL, roles: Set<ServeRole>, embedded: Bool) async throws {
+        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        let database = Database(url: url, logger: logger)
+        let appender = EventAppender(database: database, configuration: configuration.appender, logger: logger)
+        let keys = KeyStore(executor: client, cacheTTL: .seconds(configuration.keyCacheSeconds), logger: logger)
+        let router = VigilRouter.make(.init(
+            appender: appender,
+            keys: keys,
+            reader: EventReader(executor: client, logger: logger),
+            database: client,
+            registry: registry,
+            configuration: configuration.http
+        ))
+        let banner = StartupBanner(configuration: configuration, databaseURL: url, embedded: embedded)
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "vigil"),
+            onServerRunning: { channel in
+                banner.print(port: channel.localAddress?.port ?? configuration.http.port)
+            },
+            logger: logger
+        )
+        var services: [any Service] = [client, PartitionMaintainer(database: database, logger: logger)]
+        if roles.contains(.collector) {
+            services += [appender, application]
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+    }
+}
+
+/// What `vigil serve` prints once it listens: where, where its data is, and the lines an app needs.
+struct StartupBanner: Sendable {
+    let configuration: VigilConfiguration
+    let databaseURL: DatabaseURL
+    let embedded: Bool
+
+    func print(port: Int) {
+        let host = configuration.http.host == "0.0.0.0" ? "127.0.0.1" : configuration.http.host
+        let endpoint = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        let dataLine = embedded
+            ? "Data:      \(URL(fileURLWithPath: configuration.storage.dataDirectory).standardizedFileURL.path) (embedded Postgres at \(databaseURL.host):\(databaseURL.port); psql \"$(vigil db url)\")"
+            : "Database:  \(databaseURL)"
+        let text = """
+            Vigil is listening on \(endpoint)
+            \(dataLine)
+
+            Point an OpenTelemetry SDK at it:
+              export OTEL_EXPORTER_OTLP_ENDPOINT=\(endpoint)
+              export OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer%20<key>"
+              export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+            Make a key (printed once):
+              vigil keys create --project my-app --role ingest
+
+            """
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}

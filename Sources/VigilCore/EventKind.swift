@@ -1,0 +1,24 @@
+/// What an event in the log records. Stored as its raw value in the `kind` column.
+public struct EventKind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The name stored in the log.
+    public let rawValue: String
+
+    /// Makes a kind from its stored name.
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// An OpenTelemetry span.
+    public static let span = EventKind(rawValue: "span")
+    /// One data point of an OpenTelemetry metric, of any OTLP metric type.
+    public static let metricPoint = EventKind(rawValue: "metric_point")
+    /// An OpenTelemetry log record.
+    public static let logRecord = EventKind(rawValue: "log_record")
+    /// A project was created.
+    public static let projectCreated = EventKind(rawValue: "project_created")
+    /// An API key was created.
+    public static let keyCreated = EventKind(rawValue: "key_created")
+    /// An API key was revoked.
+    public static let keyRevoked = EventKind(rawValue: "key_revoked")
+
+    /// The stored name.
+    public var description: String { rawValue }
+}

@@ -1,0 +1,189 @@
+public import Logging
+internal import NIOCore
+public import PostgresNIO
+internal import Synchronization
+public import VigilCore
+
+/// Projects and API keys: creation, listing and revocation (CLI, admin), and verification of the
+/// keys requests carry (server), with a short cache so a busy collector does not ask the database
+/// on every request. A revoked key stops working within the cache's time to live.
+public final class KeyStore: Sendable {
+    /// A key as listed: everything but the secret.
+    public struct KeyInfo: Sendable, Equatable {
+        /// The key's id.
+        public var keyID: Int64
+        /// The project's name.
+        public var project: String
+        /// The public part of the key.
+        public var lookup: String
+        /// What the key may do.
+        public var role: Role
+        /// The name given at creation.
+        public var name: String
+        /// Creation time, RFC 3339.
+        public var createdAt: String
+        /// Revocation time, RFC 3339, when revoked.
+        public var revokedAt: String?
+    }
+
+    /// A key just made; `token` is shown once and never stored.
+    public struct CreatedKey: Sendable {
+        /// The whole key.
+        public var token: String
+        /// Its id.
+        public var keyID: Int64
+        /// Its project's id.
+        public var projectID: Int64
+    }
+
+    private struct CacheEntry {
+        var principal: Principal?
+        var expires: ContinuousClock.Instant
+    }
+
+    private let executor: any QueryExecutor
+    private let logger: Logger
+    private let cacheTTL: Duration
+    private let cache = Mutex<[String: CacheEntry]>([:])
+
+    /// Makes a verifier over `executor` (the server's pool). `cacheTTL`: `VIGIL_KEY_CACHE_SECONDS`, default 10 s.
+    public init(executor: any QueryExecutor, cacheTTL: Duration = .seconds(10), logger: Logger) {
+        self.executor = executor
+        self.cacheTTL = cacheTTL
+        self.logger = logger
+    }
+
+    /// The principal a key acts as, or nil when the key is unknown, malformed or revoked.
+    public func verify(token: String) async throws -> Principal? {
+        guard let key = APIKey(token: token) else { return nil }
+        let now = ContinuousClock.now
+        let cacheKey = Hex.encode(key.hash)
+        if let hit = cache.withLock({ $0[cacheKey] }), hit.expires > now {
+            return hit.principal
+        }
+        var principal: Principal?
+        let rows = try await executor.execute(
+            "SELECT project_id, key_id, role, secret_hash FROM api_keys WHERE lookup = \(key.lookup) AND revoked_at IS NULL",
+            logger: logger
+        )
+        for try await (project, keyID, role, hash) in rows.decode((Int64, Int64, String, ByteBuffer).self) {
+            if key.matches(storedHash: Array(buffer: hash)), let role = Role(rawValue: role) {
+                principal = Principal(projectID: project, keyID: keyID, role: role)
+            }
+        }
+        cache.withLock { cache in
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[cacheKey] = CacheEntry(principal: principal, expires: now + cacheTTL)
+        }
+        return principal
+    }
+
+    /// Creates a key for `project` (creating the project when new), recording both as events.
+    public static func create(project: String, role: Role, name: String, on connection: PostgresConnection, logger: Logger) async throws -> CreatedKey {
+        try validate(projectName: project)
+        let key = APIKey.generate()
+        return try await connection.withTransaction(logger: logger) { transaction in
+            let (projectID, isNew) = try await ensureProject(project, on: transaction, logger: logger)
+            var keyID: Int64 = 0
+            for try await id in try await transaction.query("""
+                INSERT INTO api_keys (project_id, lookup, secret_hash, role, name)
+                VALUES (\(projectID), \(key.lookup), \(ByteBuffer(bytes: key.hash)), \(role.rawValue), \(name))
+                RETURNING key_id
+                """, logger: logger).decode(Int64.self) {
+                keyID = id
+            }
+            var facts: [NewEvent] = []
+            if isNew { facts.append(fact(.projectCreated, projectID: projectID, fields: [("project", project)])) }
+            facts.append(fact(.keyCreated, projectID: projectID, fields: [
+                ("key_id", String(keyID)), ("lookup", key.lookup), ("role", role.rawValue), ("name", name),
+            ]))
+            try await EventLogWriter.prepare(transaction, logger: logger)
+            _ = try await EventLogWriter.appendInTransaction(facts, on: transaction, knownPartitions: [], logger: logger)
+            return CreatedKey(token: key.token, keyID: keyID, projectID: projectID)
+        }
+    }
+
+    /// Lists keys, of one project when given, oldest first.
+    public static func list(project: String?, on executor: any QueryExecutor, logger: Logger) async throws -> [KeyInfo] {
+        let filter = project ?? ""
+        let rows = try await executor.execute("""
+            SELECT k.key_id, p.name, k.lookup, k.role, k.name,
+                   to_char(k.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                   to_char(k.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            FROM api_keys k JOIN projects p USING (project_id)
+            WHERE \(filter) = '' OR p.name = \(filter)
+            ORDER BY k.key_id
+            """, logger: logger)
+        var keys: [KeyInfo] = []
+        for try await (id, projectName, lookup, role, name, created, revoked) in rows.decode((Int64, String, String, String, String, String, String?).self) {
+            keys.append(KeyInfo(keyID: id, project: projectName, lookup: lookup, role: Role(rawValue: role) ?? .read, name: name, createdAt: created, revokedAt: revoked))
+        }
+        return keys
+    }
+
+    /// Revokes the key with id `keyID` or lookup `lookup`, recording it as an event.
+    /// - Throws: `VigilError` `.notFound` when no such active key exists.
+    public static func revoke(keyID: Int64?, lookup: String?, on connection: PostgresConnection, logger: Logger) async throws -> KeyInfo {
+        let id = keyID ?? -1
+        let publicPart = lookup ?? ""
+        return try await connection.withTransaction(logger: logger) { transaction in
+            var revoked: (Int64, Int64, String)?
+            for try await row in try await transaction.query("""
+                UPDATE api_keys SET revoked_at = now()
+                WHERE (key_id = \(id) OR lookup = \(publicPart)) AND revoked_at IS NULL
+                RETURNING project_id, key_id, lookup
+                """, logger: logger).decode((Int64, Int64, String).self) {
+                revoked = row
+            }
+            guard let (projectID, revokedID, revokedLookup) = revoked else {
+                throw VigilError(.notFound, "no active key with \(keyID.map { "id \($0)" } ?? "lookup \(publicPart)")")
+            }
+            try await EventLogWriter.prepare(transaction, logger: logger)
+            _ = try await EventLogWriter.appendInTransaction(
+                [fact(.keyRevoked, projectID: projectID, fields: [("key_id", String(revokedID)), ("lookup", revokedLookup)])],
+                on: transaction, knownPartitions: [], logger: logger
+            )
+            let all = try await list(project: nil, on: transaction, logger: logger)
+            guard let info = all.first(where: { $0.keyID == revokedID }) else {
+                throw VigilError(.notFound, "key \(revokedID) vanished while being revoked")
+            }
+            return info
+        }
+    }
+
+    /// The id of project `name`, creating it when missing.
+    public static func ensureProject(_ name: String, on executor: any QueryExecutor, logger: Logger) async throws -> (id: Int64, created: Bool) {
+        try validate(projectName: name)
+        for try await id in try await executor.execute(
+            "INSERT INTO projects (name) VALUES (\(name)) ON CONFLICT (name) DO NOTHING RETURNING project_id", logger: logger
+        ).decode(Int64.self) {
+            return (id, true)
+        }
+        for try await id in try await executor.execute("SELECT project_id FROM projects WHERE name = \(name)", logger: logger).decode(Int64.self) {
+            return (id, false)
+        }
+        throw VigilError(.notFound, "project \(name) could not be created")
+    }
+
+    private static func validate(projectName name: String) throws {
+        let allowed = name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+        guard !name.isEmpty, name.utf8.count <= 63, allowed, name.first != ".", name.first != "_", name.first != "-" else {
+            throw VigilError(.invalidInput, "project name \"\(name)\" must be 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        }
+    }
+
+    private static func fact(_ kind: EventKind, projectID: Int64, fields: [(String, String)]) -> NewEvent {
+        var writer = JSONWriter()
+        writer.beginObject()
+        for (key, value) in fields { writer.string(key, value) }
+        writer.endObject()
+        let nowMicros = EventTime.nowMicros()
+        var generator = SystemRandomNumberGenerator()
+        // A fact happens once; a random key keeps two identical facts apart.
+        let dedup = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return NewEvent(projectID: projectID, kind: kind, occurredAtMicros: nowMicros, dedupKey: dedup, body: writer.bytes)
+    }
+}

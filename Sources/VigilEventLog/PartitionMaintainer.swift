@@ -1,0 +1,48 @@
+public import Logging
+internal import PostgresNIO
+public import ServiceLifecycle
+
+/// Keeps the event log's month partitions created ahead of time (this month and the next
+/// `monthsAhead`), at start and then every `interval`, so appends rarely create one themselves.
+public struct PartitionMaintainer: Service {
+    private let database: Database
+    private let monthsAhead: Int
+    private let interval: Duration
+    private let clock: any Clock<Duration>
+    private let logger: Logger
+
+    /// Makes the maintainer.
+    public init(database: Database, monthsAhead: Int = 2, interval: Duration = .seconds(6 * 3600), clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+        self.database = database
+        self.monthsAhead = monthsAhead
+        self.interval = interval
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Creates the partitions now, on its own connection.
+    public func ensureAhead() async throws {
+        try await database.withConnection { connection in
+            try await connection.withTransaction(logger: logger) { transaction in
+                try await transaction.query("SELECT pg_advisory_xact_lock(\(AdvisoryLock.append))", logger: logger)
+                for month in 0...monthsAhead {
+                    try await transaction.query(
+                        "SELECT vigil_ensure_event_partition(now() + \(month) * interval '1 month')", logger: logger
+                    )
+                }
+            }
+        }
+    }
+
+    /// Repeats `ensureAhead` until shutdown; a failure is logged and tried again next time.
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                try await ensureAhead()
+            } catch {
+                logger.warning("could not create event partitions ahead", metadata: ["vigil.error": "\(Database.describe(Migrator.innermost(error)))"])
+            }
+            try? await cancelWhenGracefulShutdown { [clock, interval] in try await clock.sleep(for: interval) }
+        }
+    }
+}

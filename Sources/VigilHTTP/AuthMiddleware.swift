@@ -1,0 +1,48 @@
+internal import Foundation
+public import Hummingbird
+internal import HTTPTypes
+public import VigilCore
+public import VigilEventLog
+
+/// Verifies `Authorization: Bearer <key>` and requires a role: no or an unknown key is 401,
+/// a key whose role does not permit the route is 403. The verified principal goes into the context.
+public struct AuthMiddleware: RouterMiddleware {
+    /// The context this middleware fills in.
+    public typealias Context = VigilRequestContext
+
+    private let keys: KeyStore
+    private let role: Role
+
+    /// Guards routes with keys from `keys`, requiring `role` (admin keys pass everywhere).
+    public init(keys: KeyStore, requiring role: Role) {
+        self.keys = keys
+        self.role = role
+    }
+
+    /// Checks the key, then runs the route.
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else {
+            throw VigilError(.unauthenticated, "missing API key: send Authorization: Bearer <key> (make one with vigil keys create)")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw VigilError(.unauthenticated, "the Authorization header must be Bearer <key>")
+        }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        let principal: Principal?
+        do {
+            principal = try await keys.verify(token: token)
+        } catch {
+            throw VigilError(.unavailable, "cannot check the API key right now: \(Database.describe(error))", retryAfterSeconds: 1)
+        }
+        guard let principal else {
+            throw VigilError(.unauthenticated, "the API key is not valid (unknown, malformed or revoked)")
+        }
+        guard principal.role.permits(role) else {
+            throw VigilError(.forbidden, "a key with role \(principal.role.rawValue) cannot do this; it needs role \(role.rawValue) or admin")
+        }
+        var context = context
+        context.principal = principal
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,15 @@
+/// The HTTP slice of Vigil's configuration.
+public struct HTTPConfiguration: Sendable {
+    /// Host to listen on. `VIGIL_LISTEN` (host:port), default `127.0.0.1`.
+    public var host: String = "127.0.0.1"
+    /// Port to listen on. `VIGIL_LISTEN`, default `4318` (OTLP/HTTP's port).
+    public var port: Int = 4318
+    /// Largest request body accepted as sent (compressed or not), in bytes.
+    /// `VIGIL_MAX_BODY_BYTES`, default 16 MiB.
+    public var maxBodyBytes: Int = 16 * 1024 * 1024
+    /// Largest body accepted after gzip inflation, in bytes. `VIGIL_MAX_INFLATED_BYTES`, default 64 MiB.
+    public var maxInflatedBytes: Int = 64 * 1024 * 1024
+
+    /// The defaults.
+    public init() {}
+}

@@ -1,0 +1,46 @@
+public import Hummingbird
+internal import NIOCore
+public import Prometheus
+internal import VigilCore
+public import VigilEventLog
+
+/// `/healthz` (the process answers), `/readyz` (the database answers) and `/metrics`
+/// (Prometheus text about Vigil itself). None needs a key.
+public struct HealthController: Sendable {
+    private let executor: any QueryExecutor
+    private let registry: PrometheusCollectorRegistry
+
+    /// Makes the controller; `executor` is pinged for readiness, `registry` rendered for /metrics.
+    public init(executor: any QueryExecutor, registry: PrometheusCollectorRegistry) {
+        self.executor = executor
+        self.registry = registry
+    }
+
+    /// Adds the routes to `router`.
+    public func addRoutes(to router: Router<VigilRequestContext>) {
+        router.get("/healthz") { _, _ in
+            Self.json("{\"status\":\"ok\"}")
+        }
+        router.get("/readyz") { _, context in
+            do {
+                try await executor.ping(logger: context.logger)
+                return Self.json("{\"status\":\"ready\"}")
+            } catch {
+                throw VigilError(.unavailable, "the database does not answer: \(Database.describe(error))", retryAfterSeconds: 1)
+            }
+        }
+        router.get("/metrics") { _, _ in
+            var buffer: [UInt8] = []
+            registry.emit(into: &buffer)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: buffer))
+            )
+        }
+    }
+
+    static func json(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

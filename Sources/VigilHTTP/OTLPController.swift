@@ -1,0 +1,67 @@
+internal import Foundation
+internal import HTTPTypes
+public import Hummingbird
+internal import Metrics
+internal import NIOCore
+internal import VigilCore
+public import VigilEventLog
+internal import VigilIngest
+
+/// The OTLP/HTTP collectors: `POST /v1/traces`, `/v1/metrics`, `/v1/logs`. A request is answered
+/// 200 only after its events are committed; refused items are reported in `partial_success`.
+public struct OTLPController: Sendable {
+    private let appender: EventAppender
+    private let configuration: HTTPConfiguration
+    private let decoder = OTLPDecoder()
+
+    /// Makes the collectors, appending through `appender`.
+    public init(appender: EventAppender, configuration: HTTPConfiguration) {
+        self.appender = appender
+        self.configuration = configuration
+    }
+
+    /// Adds the three routes to `group` (which the caller guards with the ingest role).
+    public func addRoutes(to group: RouterGroup<VigilRequestContext>) {
+        for signal in OTLPSignal.allCases {
+            group.post(RouterPath(signal.path)) { request, context in
+                try await export(signal: signal, request: request, context: context)
+            }
+        }
+    }
+
+    func export(signal: OTLPSignal, request: Request, context: VigilRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        guard let format = OTLPFormat(contentType: request.headers[.contentType]) else {
+            let given = request.headers[.contentType] ?? "none"
+            throw VigilError(.unsupportedMediaType, "Content-Type \(given) is not accepted: send application/x-protobuf or application/json")
+        }
+        let encoding = request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: .whitespaces) ?? "identity"
+        guard encoding == "gzip" || encoding == "identity" || encoding.isEmpty else {
+            throw VigilError(.unsupportedMediaType, "Content-Encoding \(encoding) is not accepted: send gzip or no encoding")
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxBodyBytes {
+            throw VigilError(.tooLarge, "the body has \(length) bytes, more than the limit of \(configuration.maxBodyBytes)")
+        }
+        var body: [UInt8]
+        do {
+            body = Array(buffer: try await request.body.collect(upTo: configuration.maxBodyBytes))
+        } catch is NIOTooManyBytesError {
+            throw VigilError(.tooLarge, "the body is larger than the limit of \(configuration.maxBodyBytes) bytes")
+        }
+        if encoding == "gzip" {
+            body = try Gzip.inflate(body, limit: configuration.maxInflatedBytes)
+        }
+        let batch = try decoder.decode(signal: signal, format: format, body: body, projectID: principal.projectID, receivedAtNanos: EventTime.nowNanos())
+        try await appender.append(batch.events)
+        Counter(label: "vigil_otlp_items_accepted_total", dimensions: [("signal", signal.rawValue)]).increment(by: batch.events.count)
+        if batch.rejected > 0 {
+            Counter(label: "vigil_otlp_items_rejected_total", dimensions: [("signal", signal.rawValue)]).increment(by: batch.rejected)
+        }
+        let responseBody = OTLPResponse.success(signal: signal, format: format, rejected: batch.rejected, message: batch.rejectionMessage)
+        return Response(
+            status: .ok,
+            headers: [.contentType: format.contentType],
+            body: .init(byteBuffer: ByteBuffer(bytes: responseBody))
+        )
+    }
+}

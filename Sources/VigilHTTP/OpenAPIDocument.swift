@@ -1,0 +1,70 @@
+/// The OpenAPI 3.1 description of Vigil's HTTP interface, served at `/openapi.json`.
+enum OpenAPIDocument {
+    static let json = """
+    {
+      "openapi": "3.1.0",
+      "info": {
+        "title": "Vigil",
+        "version": "0.1.0",
+        "description": "Monitoring and alerting for LLM applications. OTLP/HTTP collectors and the query API."
+      },
+      "components": {
+        "securitySchemes": {
+          "apiKey": {"type": "http", "scheme": "bearer", "description": "A Vigil API key (vgl_…), made by `vigil keys create`."}
+        },
+        "schemas": {
+          "Error": {
+            "type": "object",
+            "properties": {
+              "error": {
+                "type": "object",
+                "properties": {
+                  "code": {"type": "string"},
+                  "message": {"type": "string"},
+                  "request_id": {"type": "string"}
+                },
+                "required": ["code", "message", "request_id"]
+              }
+            }
+          },
+          "Event": {
+            "type": "object",
+            "properties": {
+              "seq": {"type": "integer"},
+              "project_id": {"type": "integer"},
+              "kind": {"type": "string", "enum": ["span", "metric_point", "log_record", "project_created", "key_created", "key_revoked"]},
+              "occurred_at": {"type": "string", "format": "date-time"},
+              "received_at": {"type": "string", "format": "date-time"},
+              "body": {"type": "object"}
+            },
+            "required": ["seq", "project_id", "kind", "occurred_at", "received_at", "body"]
+          }
+        }
+      },
+      "paths": {
+        "/v1/traces": {"post": {"summary": "OTLP/HTTP trace export (ingest role)", "security": [{"apiKey": []}], "requestBody": {"required": true, "content": {"application/x-protobuf": {}, "application/json": {}}}, "responses": {"200": {"description": "ExportTraceServiceResponse, with partial_success when spans were refused"}, "400": {"description": "undecodable body"}, "401": {"description": "no valid key"}, "403": {"description": "key without the ingest role"}, "413": {"description": "body over the limit, compressed or inflated"}, "415": {"description": "content type or encoding not accepted"}, "503": {"description": "busy; retry after Retry-After seconds"}}}},
+        "/v1/metrics": {"post": {"summary": "OTLP/HTTP metrics export (ingest role)", "security": [{"apiKey": []}], "requestBody": {"required": true, "content": {"application/x-protobuf": {}, "application/json": {}}}, "responses": {"200": {"description": "ExportMetricsServiceResponse"}, "400": {"description": "undecodable body"}, "401": {"description": "no valid key"}, "403": {"description": "wrong role"}, "413": {"description": "too large"}, "415": {"description": "unsupported media type"}, "503": {"description": "busy"}}}},
+        "/v1/logs": {"post": {"summary": "OTLP/HTTP logs export (ingest role)", "security": [{"apiKey": []}], "requestBody": {"required": true, "content": {"application/x-protobuf": {}, "application/json": {}}}, "responses": {"200": {"description": "ExportLogsServiceResponse"}, "400": {"description": "undecodable body"}, "401": {"description": "no valid key"}, "403": {"description": "wrong role"}, "413": {"description": "too large"}, "415": {"description": "unsupported media type"}, "503": {"description": "busy"}}}},
+        "/api/v1/events": {
+          "get": {
+            "summary": "The caller's project's events after a sequence number, in order (read role)",
+            "security": [{"apiKey": []}],
+            "parameters": [
+              {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+              {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}
+            ],
+            "responses": {
+              "200": {"description": "events and the cursor for the next page", "content": {"application/json": {"schema": {"type": "object", "properties": {"events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}, "next_after": {"type": "integer"}}}}}},
+              "400": {"description": "bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"description": "no valid key"},
+              "403": {"description": "key without the read role"}
+            }
+          }
+        },
+        "/healthz": {"get": {"summary": "The process answers", "responses": {"200": {"description": "ok"}}}},
+        "/readyz": {"get": {"summary": "The database answers", "responses": {"200": {"description": "ready"}, "503": {"description": "database unreachable"}}}},
+        "/metrics": {"get": {"summary": "Prometheus metrics about Vigil itself", "responses": {"200": {"description": "Prometheus text format"}}}}
+      }
+    }
+    """
+}

@@ -1,0 +1,25 @@
+public import Hummingbird
+public import VigilCore
+
+/// The per-request context: Hummingbird's core storage plus who the request acts as,
+/// once the auth middleware has verified its key.
+public struct VigilRequestContext: RequestContext {
+    /// Hummingbird's storage (logger, parameters, endpoint).
+    public var coreContext: CoreRequestContextStorage
+    /// The verified caller; nil before authentication and on public routes.
+    public var principal: Principal?
+
+    /// Makes a context for a new request.
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.principal = nil
+    }
+
+    /// The caller, or an `.unauthenticated` error for a route the auth middleware did not guard.
+    func requirePrincipal() throws -> Principal {
+        guard let principal else {
+            throw VigilError(.unauthenticated, "this route needs an API key: send Authorization: Bearer <key>")
+        }
+        return principal
+    }
+}

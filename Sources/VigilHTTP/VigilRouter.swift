@@ -1,0 +1,49 @@
+public import Hummingbird
+public import Prometheus
+internal import VigilCore
+public import VigilEventLog
+
+/// Assembles every route with its guard: health and the OpenAPI document open, the OTLP
+/// collectors behind the ingest role, the query API behind the read role, errors mapped once.
+public enum VigilRouter {
+    /// What the routes need.
+    public struct Dependencies: Sendable {
+        /// Commits exported telemetry.
+        public var appender: EventAppender
+        /// Verifies keys.
+        public var keys: KeyStore
+        /// Reads the log for the API.
+        public var reader: EventReader
+        /// Pinged by /readyz.
+        public var database: any QueryExecutor
+        /// Rendered by /metrics.
+        public var registry: PrometheusCollectorRegistry
+        /// Limits and listen address.
+        public var configuration: HTTPConfiguration
+
+        /// Bundles the dependencies.
+        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration) {
+            self.appender = appender
+            self.keys = keys
+            self.reader = reader
+            self.database = database
+            self.registry = registry
+            self.configuration = configuration
+        }
+    }
+
+    /// The router for `dependencies`.
+    public static func make(_ dependencies: Dependencies) -> Router<VigilRequestContext> {
+        let router = Router(context: VigilRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        HealthController(executor: dependencies.database, registry: dependencies.registry).addRoutes(to: router)
+        router.get("/openapi.json") { _, _ in
+            HealthController.json(OpenAPIDocument.json)
+        }
+        let ingest = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .ingest))
+        OTLPController(appender: dependencies.appender, configuration: dependencies.configuration).addRoutes(to: ingest)
+        let read = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .read))
+        EventsController(reader: dependencies.reader).addRoutes(to: read)
+        return router
+    }
+}

@@ -1,0 +1,85 @@
+internal import Foundation
+internal import VigilCore
+internal import VigilOTLPProto
+
+/// Writes OTLP attribute lists and values as JSON: attributes as an object keyed by attribute name
+/// (a repeated key keeps its last value), arrays as arrays, key-value lists as objects,
+/// bytes as base64 strings.
+enum AttributeJSON {
+    static func writeAttributes(_ key: String?, _ attributes: [OTLPKeyValue], into writer: inout JSONWriter) {
+        writer.beginObject(key)
+        for attribute in attributes {
+            writeValue(attribute.key, attribute.hasValue ? attribute.value : nil, into: &writer)
+        }
+        writer.endObject()
+    }
+
+    static func writeValue(_ key: String?, _ value: OTLPAnyValue?, into writer: inout JSONWriter) {
+        switch value?.value {
+        case .stringValue(let text)?: writer.string(key, text)
+        case .boolValue(let flag)?: writer.bool(key, flag)
+        case .intValue(let number)?: writer.int(key, number)
+        case .doubleValue(let number)?: writer.double(key, number)
+        case .arrayValue(let array)?:
+            writer.beginArray(key)
+            for element in array.values { writeValue(nil, element, into: &writer) }
+            writer.endArray()
+        case .kvlistValue(let list)?:
+            writer.beginObject(key)
+            for entry in list.values { writeValue(entry.key, entry.hasValue ? entry.value : nil, into: &writer) }
+            writer.endObject()
+        case .bytesValue(let bytes)?: writer.string(key, bytes.base64EncodedString())
+        case nil: writer.null(key)
+        }
+    }
+
+    static func writeScope(_ scope: OTLPInstrumentationScope, into writer: inout JSONWriter) {
+        writer.beginObject("scope")
+        writer.string("name", scope.name)
+        if !scope.version.isEmpty { writer.string("version", scope.version) }
+        if !scope.attributes.isEmpty { writeAttributes("attributes", scope.attributes, into: &writer) }
+        writer.endObject()
+    }
+}
+
+extension OTLPAnyValue {
+    /// The value as text, when it is a string (or a number, rendered).
+    var textValue: String? {
+        switch value {
+        case .stringValue(let text)?: text
+        case .intValue(let number)?: String(number)
+        case .doubleValue(let number)?: String(number)
+        case .boolValue(let flag)?: String(flag)
+        default: nil
+        }
+    }
+
+    /// The value as an integer, when it is one, a whole double, or a string of digits.
+    var integerValue: Int64? {
+        switch value {
+        case .intValue(let number)?: number
+        case .doubleValue(let number)?: number.isFinite && number == number.rounded() ? Int64(exactly: number) : nil
+        case .stringValue(let text)?: Int64(text.trimmingCharacters(in: .whitespaces))
+        default: nil
+        }
+    }
+
+    /// The value as a double, when it is numeric.
+    var numberValue: Double? {
+        switch value {
+        case .intValue(let number)?: Double(number)
+        case .doubleValue(let number)?: number
+        case .stringValue(let text)?: Double(text.trimmingCharacters(in: .whitespaces))
+        default: nil
+        }
+    }
+
+    /// The value as a list of strings: an array's string elements, or a single string as a list of one.
+    var stringList: [String]? {
+        switch value {
+        case .arrayValue(let array)?: array.values.compactMap(\.textValue)
+        case .stringValue(let text)?: [text]
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,68 @@
+internal import VigilCore
+internal import SwiftProtobuf
+internal import VigilOTLPProto
+
+/// Decodes an OTLP/HTTP export body (protobuf or OTLP JSON, already inflated) into events.
+/// The only place protobuf types are seen; what leaves is `NewEvent`s and counts.
+public struct OTLPDecoder: Sendable {
+    /// Makes a decoder.
+    public init() {}
+
+    /// Decodes `body` as the export request of `signal` in `format`, for `projectID`.
+    /// - Parameter receivedAtNanos: the receipt time, used for log records that carry no time at all.
+    /// - Throws: `VigilError` `.invalidInput` naming what is wrong with the body.
+    public func decode(signal: OTLPSignal, format: OTLPFormat, body: [UInt8], projectID: Int64, receivedAtNanos: UInt64) throws -> IngestBatch {
+        var batch = IngestBatch()
+        switch signal {
+        case .traces:
+            let request: OTLPExportTraceServiceRequest = try parse(body, format: format, messageName: "ExportTraceServiceRequest")
+            SpanTranslator.translate(request, projectID: projectID, into: &batch)
+        case .metrics:
+            let request: OTLPExportMetricsServiceRequest = try parse(body, format: format, messageName: "ExportMetricsServiceRequest")
+            MetricTranslator.translate(request, projectID: projectID, into: &batch)
+        case .logs:
+            let request: OTLPExportLogsServiceRequest = try parse(body, format: format, messageName: "ExportLogsServiceRequest")
+            LogTranslator.translate(request, projectID: projectID, receivedAtNanos: receivedAtNanos, into: &batch)
+        }
+        return batch
+    }
+
+    private func parse<M: SwiftProtobuf.Message>(_ body: [UInt8], format: OTLPFormat, messageName: String) throws -> M {
+        switch format {
+        case .protobuf:
+            do {
+                return try M(serializedBytes: body)
+            } catch {
+                throw VigilError(.invalidInput, "the body is not a valid protobuf \(messageName): \(Self.describe(error))")
+            }
+        case .json:
+            if body.isEmpty {
+                throw VigilError(.invalidInput, "the body is empty; an OTLP JSON export is an \(messageName) object")
+            }
+            let rewritten = try OTLPJSONIDs.hexIDsToBase64(body)
+            var options = JSONDecodingOptions()
+            options.ignoreUnknownFields = true
+            do {
+                return try M(jsonUTF8Bytes: rewritten, options: options)
+            } catch {
+                throw VigilError(.invalidInput, "the body is not a valid OTLP JSON \(messageName): \(Self.describe(error))")
+            }
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case BinaryDecodingError.truncated: "it is truncated"
+        case BinaryDecodingError.malformedProtobuf: "it is malformed"
+        case BinaryDecodingError.invalidUTF8: "a string field is not valid UTF-8"
+        case BinaryDecodingError.messageDepthLimit: "it nests messages too deeply"
+        case JSONDecodingError.truncated: "it is truncated"
+        case JSONDecodingError.malformedNumber: "a number is malformed"
+        case JSONDecodingError.numberRange: "a number is out of range"
+        case JSONDecodingError.unrecognizedEnumValue: "an enum value is not recognised"
+        case JSONDecodingError.invalidUTF8: "it is not valid UTF-8"
+        case JSONDecodingError.failure: "it is not valid JSON"
+        default: String(describing: error)
+        }
+    }
+}

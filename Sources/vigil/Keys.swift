@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `vigil keys`: API keys per project.
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create, list and revoke API keys.",
+        subcommands: [KeysCreate.self, KeysList.self, KeysRevoke.self]
+    )
+}

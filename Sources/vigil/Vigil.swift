@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `vigil` command: one executable for the server and its administration.
+@main
+struct Vigil: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "Monitoring and alerting for LLM applications.",
+        subcommands: [Serve.self, Migrate.self, Keys.self, Events.self, DB.self]
+    )
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what Vigil needs from Debian when it is missing: the Postgres 15 server and client,
+# libpq-dev, libcurl4-openssl-dev, zlib1g-dev. Needs root (or sudo) only when something is missing.
+set -euo pipefail
+packages=(postgresql postgresql-client libpq-dev libcurl4-openssl-dev zlib1g-dev)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# Debian's postgresql package starts a cluster of its own on 5432; Vigil never uses it.
+command -v swift >/dev/null || { echo "swift is not on PATH (expected Swift 6.2 or newer)" >&2; exit 1; }
