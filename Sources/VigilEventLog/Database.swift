@@ -57,3 +57,15 @@ public struct Database: Sendable {
         return String(describing: error)
     }
 }
+
+extension PostgresConnection {
+    /// Runs `body` in a transaction; rolls back when it throws and rethrows what it threw
+    /// (not PostgresNIO's wrapper), so callers see Vigil's own errors.
+    public func transaction<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let wrapped as PostgresTransactionError {
+            throw wrapped.closureError ?? wrapped.commitError ?? wrapped.beginError ?? wrapped
+        }
+    }
+}

@@ -76,6 +76,9 @@ public final class EventAppender: Service, Sendable {
         }
     }
 
+    /// Events waiting to commit now (for tests and metrics).
+    var queuedEventCount: Int { queue.withLock { $0.queuedEvents } }
+
     /// Commits batches until graceful shutdown (then drains the queue) or cancellation.
     public func run() async throws {
         var connection: PostgresConnection?

@@ -41,7 +41,7 @@ public enum EventLogWriter {
         knownPartitions: Set<Int> = [],
         logger: Logger
     ) async throws -> (outcome: Outcome, partitions: Set<Int>) {
-        try await connection.withTransaction(logger: logger) { transaction in
+        try await connection.transaction(logger: logger) { transaction in
             try await appendInTransaction(events, on: transaction, knownPartitions: knownPartitions, logger: logger)
         }
     }

@@ -82,7 +82,7 @@ public final class KeyStore: Sendable {
     public static func create(project: String, role: Role, name: String, on connection: PostgresConnection, logger: Logger) async throws -> CreatedKey {
         try validate(projectName: project)
         let key = APIKey.generate()
-        return try await connection.withTransaction(logger: logger) { transaction in
+        return try await connection.transaction(logger: logger) { transaction in
             let (projectID, isNew) = try await ensureProject(project, on: transaction, logger: logger)
             var keyID: Int64 = 0
             for try await id in try await transaction.query("""
@@ -126,7 +126,7 @@ public final class KeyStore: Sendable {
     public static func revoke(keyID: Int64?, lookup: String?, on connection: PostgresConnection, logger: Logger) async throws -> KeyInfo {
         let id = keyID ?? -1
         let publicPart = lookup ?? ""
-        return try await connection.withTransaction(logger: logger) { transaction in
+        return try await connection.transaction(logger: logger) { transaction in
             var revoked: (Int64, Int64, String)?
             for try await row in try await transaction.query("""
                 UPDATE api_keys SET revoked_at = now()

@@ -85,7 +85,7 @@ public struct Migrator: Sendable {
             }
             let statements = SQLScript.statements(migration.sql)
             do {
-                try await connection.withTransaction(logger: logger) { transaction in
+                try await connection.transaction(logger: logger) { transaction in
                     for statement in statements {
                         try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }

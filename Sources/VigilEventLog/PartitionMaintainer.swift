@@ -23,7 +23,7 @@ public struct PartitionMaintainer: Service {
     /// Creates the partitions now, on its own connection.
     public func ensureAhead() async throws {
         try await database.withConnection { connection in
-            try await connection.withTransaction(logger: logger) { transaction in
+            try await connection.transaction(logger: logger) { transaction in
                 try await transaction.query("SELECT pg_advisory_xact_lock(\(AdvisoryLock.append))", logger: logger)
                 for month in 0...monthsAhead {
                     try await transaction.query(

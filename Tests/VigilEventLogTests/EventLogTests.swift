@@ -1,0 +1,202 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import Testing
+import VigilCore
+import VigilEventLog
+import VigilTestSupport
+
+/// Events with distinct content keys, spread over a few months.
+func sampleEvents(_ count: Int, project: Int64 = 1, tag: String, startMicros: Int64 = 1_764_400_000_000_000) -> [NewEvent] {
+    (0..<count).map { index in
+        let body = Array("{\"tag\":\"\(tag)\",\"index\":\(index),\"text\":\"tab\\there \\\\ backslash\"}".utf8)
+        return NewEvent(
+            projectID: project,
+            kind: .logRecord,
+            occurredAtMicros: startMicros + Int64(index) * 1_000_000,
+            dedupKey: Array("\(tag)-\(index)".utf8),
+            body: body
+        )
+    }
+}
+
+@Suite("Event log on Postgres")
+struct EventLogTests {
+    @Test("migrations apply once, are recorded, and a changed file is an error")
+    func migrations() async throws {
+        let test = try await TestDatabase.fresh("migrations")
+        let migrator = try Migrator(directory: TestDatabase.migrationsDirectory, logger: test.logger)
+        let again = try await test.withConnection { try await migrator.migrate(on: $0) }
+        #expect(again.isEmpty)
+        let versions = try await test.withConnection { try await Migrator.appliedVersions(on: $0, logger: test.logger) }
+        #expect(versions == migrator.migrations.map(\.version))
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-migrations-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let original = try String(contentsOfFile: TestDatabase.migrationsDirectory + "/0001_event_log.sql", encoding: .utf8)
+        try (original + "\n-- edited\n").write(to: folder.appendingPathComponent("0001_event_log.sql"), atomically: true, encoding: .utf8)
+        let edited = try Migrator(directory: folder.path, logger: test.logger)
+        let error = await #expect(throws: VigilError.self) {
+            try await test.withConnection { try await edited.migrate(on: $0) }
+        }
+        #expect(error?.message.contains("changed after it was applied") == true)
+    }
+
+    @Test("the database refuses UPDATE, DELETE and TRUNCATE on events, on the parent and on a partition")
+    func appendOnly() async throws {
+        let test = try await TestDatabase.fresh("appendonly")
+        _ = try await test.withConnection { connection in
+            try await EventLogWriter.prepare(connection, logger: test.logger)
+            return try await EventLogWriter.append(sampleEvents(3, tag: "a"), on: connection, logger: test.logger).outcome
+        }
+        let statements = [
+            "UPDATE events SET kind = 'x'",
+            "DELETE FROM events",
+            "DELETE FROM events WHERE seq < 0",
+            "TRUNCATE events",
+            "UPDATE events_2025m11 SET kind = 'x'",
+            "DELETE FROM events_2025m11",
+            "TRUNCATE events_2025m11",
+        ]
+        for statement in statements {
+            await #expect(throws: (any Error).self, "\(statement)") {
+                try await test.withConnection { connection in
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: test.logger)
+                    return true
+                }
+            }
+        }
+        #expect(try await test.scalar("SELECT count(*) FROM events") == 3)
+        #expect(try await test.scalar("SELECT count(*) FROM events WHERE kind = 'log_record'") == 3)
+    }
+
+    @Test("the same events appended three times are stored once, in order, with their bodies intact")
+    func dedup() async throws {
+        let test = try await TestDatabase.fresh("dedup")
+        let events = sampleEvents(50, tag: "dup")
+        let outcomes = try await test.withConnection { connection in
+            try await EventLogWriter.prepare(connection, logger: test.logger)
+            var outcomes: [EventLogWriter.Outcome] = []
+            for _ in 0..<3 {
+                outcomes.append(try await EventLogWriter.append(events, on: connection, logger: test.logger).outcome)
+            }
+            return outcomes
+        }
+        #expect(outcomes.map(\.inserted) == [50, 0, 0])
+        #expect(try await test.scalar("SELECT count(*) FROM events") == 50)
+        let stored = try await test.withConnection { try await EventReader(executor: $0, logger: test.logger).read(after: 0, limit: 100) }
+        #expect(stored.count == 50)
+        #expect(stored.map(\.seq) == stored.map(\.seq).sorted())
+        for (event, original) in zip(stored, events) {
+            #expect(event.occurredAtMicros == original.occurredAtMicros)
+            let body = try #require(JSONSerialization.jsonObject(with: Data(event.body.utf8)) as? [String: Any])
+            let expected = try #require(JSONSerialization.jsonObject(with: Data(original.body)) as? [String: Any])
+            #expect(body["index"] as? Int == expected["index"] as? Int)
+            #expect(body["text"] as? String == "tab\there \\ backslash")
+        }
+    }
+
+    @Test("partitions are made for any month an event needs, including the clamped bounds")
+    func partitions() async throws {
+        let test = try await TestDatabase.fresh("partitions")
+        let times: [Int64] = [0, 1_764_400_000_000_000, 4_000_000_000_000_000, .max]
+        let events = times.enumerated().map { index, micros in
+            NewEvent(projectID: 1, kind: .span, occurredAtMicros: micros, dedupKey: [UInt8(index)], body: Array("{}".utf8))
+        }
+        let outcome = try await test.withConnection { connection in
+            try await EventLogWriter.prepare(connection, logger: test.logger)
+            return try await EventLogWriter.append(events, on: connection, logger: test.logger).outcome
+        }
+        #expect(outcome.inserted == 4)
+        for name in ["events_2000m01", "events_2025m11", "events_2096m10", "events_2099m12"] {
+            #expect(try await test.scalar("SELECT count(*) FROM \(name)") == 1, "\(name)")
+        }
+    }
+
+    @Test("8 concurrent appenders × 10,000 events while a reader follows: every event seen once, in order", .timeLimit(.minutes(5)))
+    func concurrentAppendersNeverSkip() async throws {
+        let test = try await TestDatabase.fresh("concurrent")
+        let appenders = 8
+        let perAppender = 10_000
+        let total = appenders * perAppender
+        let seen = SeenEvents()
+        let readerConnection = try await test.database.connect()
+        defer { Task { try? await readerConnection.close() } }
+        let follower = EventFollower(
+            reader: EventReader(executor: readerConnection, logger: test.logger),
+            database: test.database,
+            batchSize: 700,
+            pollInterval: .milliseconds(200),
+            logger: test.logger
+        )
+        let following = Task {
+            try await follower.follow(after: 0) { batch in
+                seen.add(batch.map(\.seq), dedupKeys: batch.map(\.body))
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<appenders {
+                group.addTask {
+                    let appender = EventAppender(
+                        database: test.database,
+                        configuration: { var c = EventAppender.Configuration(); c.maxBatchEvents = 997; return c }(),
+                        logger: test.logger
+                    )
+                    try await withThrowingTaskGroup(of: Void.self) { inner in
+                        inner.addTask { try await appender.run() }
+                        // Many small requests from several tasks, so batches interleave across the eight appenders.
+                        try await withThrowingTaskGroup(of: Void.self) { clients in
+                            for client in 0..<4 {
+                                clients.addTask {
+                                    let mine = sampleEvents(perAppender, tag: "w\(writer)").enumerated().filter { $0.offset % 4 == client }.map(\.element)
+                                    var index = 0
+                                    while index < mine.count {
+                                        let size = min(Int.random(in: 1...120), mine.count - index)
+                                        try await appender.append(Array(mine[index..<index + size]))
+                                        index += size
+                                    }
+                                }
+                            }
+                            try await clients.waitForAll()
+                        }
+                        inner.cancelAll()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        // Every append has committed; let the follower catch up with the head, then stop it.
+        let head = try await test.scalar("SELECT max(seq) FROM events")
+        for _ in 0..<600 where seen.lastSeq < head {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        following.cancel()
+        _ = try? await following.value
+        #expect(seen.count == total)
+        #expect(seen.distinctBodies == total)
+        #expect(seen.strictlyIncreasing)
+        #expect(try await test.scalar("SELECT count(*) FROM events") == Int64(total))
+    }
+}
+
+/// What the follower saw, shared with the test body.
+final class SeenEvents: @unchecked Sendable {
+    // Guarded by `lock`; the follower's handler and the test body touch it from different tasks.
+    private let lock = NSLock()
+    private var seqs: [Int64] = []
+    private var bodies = Set<String>()
+
+    func add(_ newSeqs: [Int64], dedupKeys newBodies: [String]) {
+        lock.withLock {
+            seqs += newSeqs
+            bodies.formUnion(newBodies)
+        }
+    }
+
+    var count: Int { lock.withLock { seqs.count } }
+    var lastSeq: Int64 { lock.withLock { seqs.last ?? 0 } }
+    var distinctBodies: Int { lock.withLock { bodies.count } }
+    var strictlyIncreasing: Bool { lock.withLock { zip(seqs, seqs.dropFirst()).allSatisfy { $0 < $1 } } }
+}
