@@ -145,6 +145,7 @@ let package = Package(
                 "VigilCore", "VigilHTTP", "VigilEventLog", "VigilIngest", "VigilOTLPProto", "VigilTestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

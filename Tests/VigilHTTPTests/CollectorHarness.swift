@@ -1,0 +1,107 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Metrics
+import NIOCore
+import PostgresNIO
+import Prometheus
+import SwiftProtobuf
+import VigilCore
+import VigilEventLog
+import VigilHTTP
+import VigilIngest
+import VigilOTLPProto
+import VigilTestSupport
+
+/// One Prometheus registry for the whole test process (swift-metrics bootstraps once).
+let sharedRegistry: PrometheusCollectorRegistry = {
+    let registry = PrometheusCollectorRegistry()
+    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    return registry
+}()
+
+/// Vigil's router over a fresh database, with the pool and the appender running as services,
+/// and keys of each role in two projects.
+struct CollectorHarness {
+    let test: TestDatabase
+    let application: Application<RouterResponder<VigilRequestContext>>
+    let ingestKey: String
+    let readKey: String
+    let adminKey: String
+    let otherProjectReadKey: String
+    let otherProjectIngestKey: String
+
+    static func make(_ label: String, configure: (inout HTTPConfiguration) -> Void = { _ in }) async throws -> CollectorHarness {
+        let test = try await TestDatabase.fresh(label)
+        let keys = try await test.withConnection { connection in
+            (
+                try await KeyStore.create(project: "alpha", role: .ingest, name: "", on: connection, logger: test.logger).token,
+                try await KeyStore.create(project: "alpha", role: .read, name: "", on: connection, logger: test.logger).token,
+                try await KeyStore.create(project: "alpha", role: .admin, name: "", on: connection, logger: test.logger).token,
+                try await KeyStore.create(project: "beta", role: .read, name: "", on: connection, logger: test.logger).token,
+                try await KeyStore.create(project: "beta", role: .ingest, name: "", on: connection, logger: test.logger).token
+            )
+        }
+        let client = PostgresClient(configuration: test.url.clientConfiguration, backgroundLogger: test.logger)
+        let appender = EventAppender(database: test.database, logger: test.logger)
+        var configuration = HTTPConfiguration()
+        configure(&configuration)
+        let router = VigilRouter.make(.init(
+            appender: appender,
+            keys: KeyStore(executor: client, cacheTTL: .zero, logger: test.logger),
+            reader: EventReader(executor: client, logger: test.logger),
+            database: client,
+            registry: sharedRegistry,
+            configuration: configuration
+        ))
+        let application = Application(router: router, services: [client, appender], logger: test.logger)
+        return CollectorHarness(test: test, application: application, ingestKey: keys.0, readKey: keys.1, adminKey: keys.2, otherProjectReadKey: keys.3, otherProjectIngestKey: keys.4)
+    }
+
+    /// Telemetry events stored (the key and project facts excluded).
+    func telemetryCount() async throws -> Int64 {
+        try await test.scalar("SELECT count(*) FROM events WHERE kind IN ('span', 'metric_point', 'log_record')")
+    }
+}
+
+func headers(key: String?, contentType: String?, encoding: String? = nil) -> HTTPFields {
+    var fields = HTTPFields()
+    if let key { fields[.authorization] = "Bearer \(key)" }
+    if let contentType { fields[.contentType] = contentType }
+    if let encoding { fields[.contentEncoding] = encoding }
+    return fields
+}
+
+func span(trace: UInt8, span: UInt8, name: String = "chat gpt-4o") -> OTLPSpan {
+    var result = OTLPSpan()
+    result.traceID = Data(repeating: trace, count: 16)
+    result.spanID = Data(repeating: span, count: 8)
+    result.name = name
+    result.startTimeUnixNano = UInt64(Date().timeIntervalSince1970 * 1e9)
+    result.endTimeUnixNano = result.startTimeUnixNano + 500_000_000
+    var model = OTLPKeyValue()
+    model.key = "gen_ai.request.model"
+    model.value.stringValue = "gpt-4o"
+    result.attributes = [model]
+    return result
+}
+
+func traceRequest(_ spans: [OTLPSpan]) throws -> ByteBuffer {
+    var scope = OTLPScopeSpans()
+    scope.spans = spans
+    var resourceSpans = OTLPResourceSpans()
+    var service = OTLPKeyValue()
+    service.key = "service.name"
+    service.value.stringValue = "chat"
+    resourceSpans.resource.attributes = [service]
+    resourceSpans.scopeSpans = [scope]
+    var request = OTLPExportTraceServiceRequest()
+    request.resourceSpans = [resourceSpans]
+    return ByteBuffer(bytes: try request.serializedBytes() as [UInt8])
+}
+
+func json(_ buffer: ByteBuffer) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: Data(Array(buffer: buffer))) as? [String: Any] ?? [:]
+}
