@@ -1,3 +1,5 @@
+internal import DequeModule
+
 /// The appender's bounded queue as a value type, so its rules are tested without I/O:
 /// requests wait whole (never split), a batch takes requests in arrival order up to a bound on
 /// events (at least one request), and a full queue or a closed one refuses instead of growing.
@@ -18,8 +20,8 @@ struct AppenderQueue<Waiter> {
     }
 
     let capacity: Int
-    private(set) var items: [Item] = []
-    private var head = 0
+    // A deque, so a taken request (and its events) is released as soon as it is taken.
+    private var items = Deque<Item>()
     private(set) var queuedEvents = 0
     private(set) var isClosed = false
 
@@ -27,8 +29,8 @@ struct AppenderQueue<Waiter> {
         self.capacity = capacity
     }
 
-    var isEmpty: Bool { head == items.count }
-    var count: Int { items.count - head }
+    var isEmpty: Bool { items.isEmpty }
+    var count: Int { items.count }
 
     mutating func submit(eventCount: Int, waiter: Waiter) -> Admission {
         if isClosed { return .closed }
@@ -43,18 +45,12 @@ struct AppenderQueue<Waiter> {
     mutating func takeBatch(maxEvents: Int) -> [Item] {
         var batch: [Item] = []
         var events = 0
-        while head < items.count {
-            let item = items[head]
+        while let item = items.first {
             if !batch.isEmpty, events + item.eventCount > maxEvents { break }
-            batch.append(item)
+            batch.append(items.removeFirst())
             events += item.eventCount
-            head += 1
         }
         queuedEvents -= events
-        if head > 1024, head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
         return batch
     }
 
@@ -65,9 +61,8 @@ struct AppenderQueue<Waiter> {
 
     /// Empties the queue, returning what was waiting.
     mutating func drain() -> [Item] {
-        let rest = Array(items[head...])
+        let rest = Array(items)
         items.removeAll()
-        head = 0
         queuedEvents = 0
         return rest
     }
