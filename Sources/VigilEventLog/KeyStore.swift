@@ -151,8 +151,17 @@ public final class KeyStore: Sendable {
         }
     }
 
+    /// The id of project `name`.
+    /// - Throws: `VigilError` `.notFound` when there is no such project.
+    public static func projectID(named name: String, on executor: any QueryExecutor, logger: Logger) async throws -> Int64 {
+        for try await id in try await executor.execute("SELECT project_id FROM projects WHERE name = \(name)", logger: logger).decode(Int64.self) {
+            return id
+        }
+        throw VigilError(.notFound, "no project named \(name)")
+    }
+
     /// The id of project `name`, creating it when missing.
-    public static func ensureProject(_ name: String, on executor: any QueryExecutor, logger: Logger) async throws -> (id: Int64, created: Bool) {
+    static func ensureProject(_ name: String, on executor: any QueryExecutor, logger: Logger) async throws -> (id: Int64, created: Bool) {
         try validate(projectName: name)
         for try await id in try await executor.execute(
             "INSERT INTO projects (name) VALUES (\(name)) ON CONFLICT (name) DO NOTHING RETURNING project_id", logger: logger

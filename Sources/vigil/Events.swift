@@ -29,7 +29,7 @@ struct EventsTail: AsyncParsableCommand {
                 try await database.withConnection { connection in
                     var filter: Int64?
                     if let project {
-                        filter = try await KeyStore.ensureProject(project, on: connection, logger: context.logger).id
+                        filter = try await KeyStore.projectID(named: project, on: connection, logger: context.logger)
                     }
                     let projectID = filter
                     let reader = EventReader(executor: connection, logger: context.logger)
