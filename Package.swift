@@ -74,9 +74,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "VigilStats",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "VigilProcessors",
+            dependencies: [
+                "VigilCore", "VigilEventLog", "VigilStats",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "VigilHTTP",
             dependencies: [
-                "VigilCore", "VigilIngest", "VigilEventLog",
+                "VigilCore", "VigilIngest", "VigilEventLog", "VigilProcessors", "VigilStats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -86,7 +102,7 @@ let package = Package(
         .target(
             name: "VigilApp",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTP",
+                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTP", "VigilProcessors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -100,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilApp", "VigilEventLog",
+                "VigilCore", "VigilApp", "VigilEventLog", "VigilProcessors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -121,6 +137,20 @@ let package = Package(
         .testTarget(
             name: "VigilCoreTests",
             dependencies: ["VigilCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilStatsTests",
+            dependencies: ["VigilStats"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilProcessorsTests",
+            dependencies: [
+                "VigilCore", "VigilEventLog", "VigilProcessors", "VigilStats", "VigilTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

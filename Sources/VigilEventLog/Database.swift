@@ -32,6 +32,7 @@ public struct Database: Sendable {
     }
 
     /// Runs `body` with a fresh connection, closed afterwards.
+    @discardableResult
     public func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         let connection = try await connect()
         do {
@@ -61,6 +62,7 @@ public struct Database: Sendable {
 extension PostgresConnection {
     /// Runs `body` in a transaction; rolls back when it throws and rethrows what it threw
     /// (not PostgresNIO's wrapper), so callers see Vigil's own errors.
+    @discardableResult
     public func transaction<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         do {
             return try await withTransaction(logger: logger) { connection in try await body(connection) }

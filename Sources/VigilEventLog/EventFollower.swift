@@ -1,5 +1,4 @@
 public import Logging
-internal import PostgresNIO
 public import VigilCore
 
 /// Follows the log from a sequence number onwards, for the processors: reads in batches while
@@ -27,7 +26,7 @@ public struct EventFollower: Sendable {
     public func follow(after seq: Int64, handle: @escaping @Sendable ([StoredEvent]) async throws -> Void) async throws {
         let wakeup = Wakeup()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await listen(ringing: wakeup) }
+            group.addTask { await EventNotifications(database: database, clock: clock, logger: logger).listen(ringing: wakeup) }
             group.addTask {
                 var last = seq
                 while !Task.isCancelled {
@@ -42,28 +41,6 @@ public struct EventFollower: Sendable {
             }
             defer { group.cancelAll() }
             try await group.next()
-        }
-    }
-
-    private func listen(ringing wakeup: Wakeup) async {
-        while !Task.isCancelled {
-            do {
-                let connection = try await database.connect()
-                do {
-                    try await connection.listen(on: EventLogWriter.notificationChannel) { notifications in
-                        wakeup.ring()
-                        for try await _ in notifications { wakeup.ring() }
-                    }
-                } catch {
-                    if !Task.isCancelled {
-                        logger.warning("LISTEN connection lost; polling until it is back", metadata: ["vigil.error": "\(Database.describe(error))"])
-                    }
-                }
-                try? await connection.close()
-            } catch {
-                logger.warning("cannot LISTEN for new events; polling", metadata: ["vigil.error": "\(Database.describe(error))"])
-            }
-            try? await clock.sleep(for: .seconds(1))
         }
     }
 }

@@ -41,6 +41,7 @@ public struct TestDatabase: Sendable {
     public var database: Database { Database(url: url, logger: logger) }
 
     /// Runs `body` with a connection of its own.
+    @discardableResult
     public func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await database.withConnection(body)
     }

@@ -1,0 +1,126 @@
+public import Foundation
+internal import VigilCore
+
+/// What models cost: US dollars per million input, output and cached-input tokens, each price with
+/// the date it took effect. Cost is exact decimal arithmetic. A model the table does not know has
+/// no price (nil), never a silent zero.
+public struct PriceTable: Sendable {
+    /// One price of one model from one date on.
+    public struct Price: Sendable, Equatable {
+        /// The provider, as the table names it.
+        public var provider: String
+        /// The model's normal form (`ModelName.normalise`).
+        public var model: String
+        /// When the price took effect, microseconds since the epoch (00:00 UTC of the day).
+        public var effectiveFromMicros: Int64
+        /// Dollars per million input tokens.
+        public var input: Decimal
+        /// Dollars per million output tokens.
+        public var output: Decimal
+        /// Dollars per million cached input tokens, when the provider discounts them.
+        public var cachedInput: Decimal?
+    }
+
+    private var prices: [String: [Price]] = [:]
+    private var aliases: [String: String] = [:]
+
+    /// An empty table.
+    public init() {}
+
+    /// Reads the JSON form (`pricing/prices.json`): `{"prices": [{"provider", "model",
+    /// "effective_from": "YYYY-MM-DD", "input", "output", "cached_input"?, "aliases"?}]}`, amounts as
+    /// decimal strings. `source` names the file in errors.
+    public init(json: Data, source: String) throws {
+        struct File: Decodable {
+            struct Entry: Decodable {
+                var provider: String
+                var model: String
+                var effective_from: String
+                var input: String
+                var output: String
+                var cached_input: String?
+                var aliases: [String]?
+            }
+            var prices: [Entry]
+        }
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: json)
+        } catch {
+            throw VigilError(.configuration, "\(source) is not a price table: \(error)")
+        }
+        for (position, entry) in file.prices.enumerated() {
+            let place = "\(source), price \(position + 1) (\(entry.model))"
+            guard let input = Self.amount(entry.input), let output = Self.amount(entry.output) else {
+                throw VigilError(.configuration, "\(place): input and output must be decimal amounts like \"2.50\"")
+            }
+            var cached: Decimal?
+            if let text = entry.cached_input {
+                guard let value = Self.amount(text) else {
+                    throw VigilError(.configuration, "\(place): cached_input must be a decimal amount")
+                }
+                cached = value
+            }
+            guard let effective = Self.day(entry.effective_from) else {
+                throw VigilError(.configuration, "\(place): effective_from must be a date like 2024-08-06")
+            }
+            let model = ModelName.normalise(entry.model)
+            add(Price(provider: entry.provider, model: model, effectiveFromMicros: effective, input: input, output: output, cachedInput: cached))
+            for alias in entry.aliases ?? [] { aliases[ModelName.normalise(alias)] = model }
+        }
+    }
+
+    /// This table with `overrides` laid over it: a price of the same model and date replaces the
+    /// shipped one, anything else is added.
+    public func merging(_ overrides: PriceTable) -> PriceTable {
+        var merged = self
+        for list in overrides.prices.values {
+            for price in list { merged.add(price) }
+        }
+        merged.aliases.merge(overrides.aliases) { _, new in new }
+        return merged
+    }
+
+    /// The price of `model` in force at `micros`, or nil when the table has none.
+    public func price(for model: String, atMicros micros: Int64) -> Price? {
+        let name = ModelName.normalise(model)
+        let list = prices[name] ?? aliases[name].flatMap { prices[$0] } ?? []
+        return list.last { $0.effectiveFromMicros <= micros } ?? nil
+    }
+
+    /// The cost of one call, or nil when the model has no price at that time. Cached input tokens,
+    /// when given and discounted, are part of `inputTokens` and charged at the cached price.
+    public func cost(model: String, atMicros micros: Int64, inputTokens: Int64, outputTokens: Int64, cachedInputTokens: Int64 = 0) -> Decimal? {
+        guard let price = price(for: model, atMicros: micros) else { return nil }
+        var total = Decimal(outputTokens) * price.output
+        if let cachedPrice = price.cachedInput, cachedInputTokens > 0 {
+            let cached = min(cachedInputTokens, inputTokens)
+            total += Decimal(inputTokens - cached) * price.input + Decimal(cached) * cachedPrice
+        } else {
+            total += Decimal(inputTokens) * price.input
+        }
+        return total / Decimal(1_000_000)
+    }
+
+    /// How many models (normal forms) the table prices.
+    public var modelCount: Int { prices.count }
+
+    private mutating func add(_ price: Price) {
+        var list = prices[price.model, default: []].filter { $0.effectiveFromMicros != price.effectiveFromMicros }
+        list.append(price)
+        list.sort { $0.effectiveFromMicros < $1.effectiveFromMicros }
+        prices[price.model] = list
+    }
+
+    private static func amount(_ text: String) -> Decimal? {
+        guard !text.isEmpty, text.allSatisfy({ $0.isNumber || $0 == "." }), text.filter({ $0 == "." }).count <= 1 else { return nil }
+        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    private static func day(_ text: String) -> Int64? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), (1...31).contains(day) else { return nil }
+        return Int64(CivilTime.days(year: year, month: month, day: day)) * 86_400_000_000
+    }
+}

@@ -1,0 +1,141 @@
+public import Logging
+internal import Metrics
+public import PostgresNIO
+public import ServiceLifecycle
+internal import VigilCore
+public import VigilEventLog
+
+/// Runs one processor: reads its offset, applies the next range of the log and moves the offset
+/// in one transaction, repeats while it is behind, then sleeps until the appender's NOTIFY or the
+/// polling interval. The offset row is locked for each batch, so two runners of the same processor
+/// (two Vigil processes, or `vigil replay` beside a server) take turns and never count a range twice.
+public struct ProcessorRunner: Service {
+    private let processor: any Processor
+    private let database: Database
+    private let batchSize: Int64
+    private let pollInterval: Duration
+    private let clock: any Clock<Duration>
+    private let logger: Logger
+
+    /// Makes a runner. `batchSize` is the span of sequence numbers one transaction takes.
+    public init(processor: any Processor, database: Database, batchSize: Int64 = 5_000, pollInterval: Duration = .seconds(1), clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+        self.processor = processor
+        self.database = database
+        self.batchSize = batchSize
+        self.pollInterval = pollInterval
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Follows the log until shutdown; database failures are logged and retried.
+    public func run() async throws {
+        let wakeup = Wakeup()
+        let lag = Gauge(label: "vigil_processor_lag_events", dimensions: [("processor", processor.name)])
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await EventNotifications(database: database, clock: clock, logger: logger).listen(ringing: wakeup) }
+            await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    do {
+                        try await database.withConnection { connection in
+                            while !Task.isCancelled {
+                                let progress = try await step(on: connection)
+                                lag.record(progress.head - progress.offset)
+                                if progress.offset >= progress.head {
+                                    await wakeup.wait(upTo: pollInterval, clock: clock)
+                                }
+                            }
+                            return true
+                        }
+                    } catch {
+                        if Task.isCancelled { break }
+                        logger.error("processor failed; retrying", metadata: ["vigil.processor": "\(processor.name)", "vigil.error": "\(Database.describe(error))"])
+                        try? await clock.sleep(for: .seconds(1))
+                    }
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Where a processor stands after a step.
+    public struct Progress: Sendable, Equatable {
+        /// Its offset: the last sequence number it has applied.
+        public var offset: Int64
+        /// The highest sequence number in the log when the step ran.
+        public var head: Int64
+    }
+
+    /// Applies at most one batch and returns the new offset and the head.
+    public func step(on connection: PostgresConnection) async throws -> Progress {
+        try await connection.transaction(logger: logger) { transaction in
+            let offset = try await Self.lockOffset(processor.name, on: transaction, logger: logger)
+            let head = try await EventReader(executor: transaction, logger: logger).head()
+            guard head > offset else { return Progress(offset: offset, head: head) }
+            let through = min(head, offset + batchSize)
+            try await processor.apply(after: offset, through: through, on: transaction, logger: logger)
+            try await transaction.query(
+                "UPDATE consumer_offsets SET seq = \(through), updated_at = now() WHERE consumer = \(processor.name)", logger: logger
+            )
+            return Progress(offset: through, head: head)
+        }
+    }
+
+    /// Applies batches until the processor has caught up with the head it saw last. Returns the offset.
+    @discardableResult
+    public func runToHead(on connection: PostgresConnection) async throws -> Int64 {
+        while true {
+            let progress = try await step(on: connection)
+            if progress.offset >= progress.head { return progress.offset }
+        }
+    }
+
+    /// Empties the processor's projections and sets its offset to zero, in one transaction;
+    /// follow with `runToHead` to rebuild. A live runner elsewhere notices and rebuilds too, taking turns.
+    public func reset(on connection: PostgresConnection) async throws {
+        try await connection.transaction(logger: logger) { transaction in
+            _ = try await Self.lockOffset(processor.name, on: transaction, logger: logger)
+            for table in processor.projectionTables {
+                try await transaction.query(PostgresQuery(unsafeSQL: "TRUNCATE \(table)"), logger: logger)
+            }
+            try await transaction.query("UPDATE consumer_offsets SET seq = 0, updated_at = now() WHERE consumer = \(processor.name)", logger: logger)
+            return true
+        }
+    }
+
+    private static func lockOffset(_ name: String, on transaction: PostgresConnection, logger: Logger) async throws -> Int64 {
+        try await transaction.query("INSERT INTO consumer_offsets (consumer) VALUES (\(name)) ON CONFLICT DO NOTHING", logger: logger)
+        for try await seq in try await transaction.query(
+            "SELECT seq FROM consumer_offsets WHERE consumer = \(name) FOR UPDATE", logger: logger
+        ).decode(Int64.self) {
+            return seq
+        }
+        throw VigilError(.unavailable, "the offset of processor \(name) could not be read")
+    }
+}
+
+/// Where each processor stands: for `vigil status`.
+public enum ProcessorStatus {
+    /// One processor's offset, lag and last update.
+    public struct Row: Sendable {
+        /// The processor.
+        public var name: String
+        /// The last sequence number it applied.
+        public var offset: Int64
+        /// Events it still has to read.
+        public var lag: Int64
+        /// When it last moved, RFC 3339.
+        public var updatedAt: String
+    }
+
+    /// Every processor's row, and the log's head.
+    public static func rows(on executor: any QueryExecutor, logger: Logger) async throws -> (head: Int64, rows: [Row]) {
+        let head = try await EventReader(executor: executor, logger: logger).head()
+        var rows: [Row] = []
+        for try await (name, offset, updated) in try await executor.execute("""
+            SELECT consumer, seq, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM consumer_offsets ORDER BY consumer
+            """, logger: logger).decode((String, Int64, String).self) {
+            rows.append(Row(name: name, offset: offset, lag: max(0, head - offset), updatedAt: updated))
+        }
+        return (head, rows)
+    }
+}

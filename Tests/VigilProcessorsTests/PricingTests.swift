@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import VigilProcessors
+
+let shippedPrices: PriceTable = {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("pricing/prices.json")
+    return try! PriceTable(json: try! Data(contentsOf: url), source: "pricing/prices.json")
+}()
+
+func micros(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
+    var components = DateComponents()
+    components.year = year
+    components.month = month
+    components.day = day
+    components.timeZone = TimeZone(identifier: "UTC")
+    return Int64(Calendar(identifier: .gregorian).date(from: components)!.timeIntervalSince1970) * 1_000_000
+}
+
+@Suite("Model names and prices")
+struct PricingTests {
+    @Test("model names match after normalisation", arguments: [
+        ("gpt-4o-2024-08-06", "gpt-4o"),
+        ("openai/gpt-4o", "gpt-4o"),
+        ("GPT-4o-mini", "gpt-4o-mini"),
+        ("claude-3-5-sonnet-20241022", "claude-3-5-sonnet"),
+        ("claude-3-5-sonnet-latest", "claude-3-5-sonnet"),
+        ("us.anthropic.claude-3-5-sonnet-20241022-v2:0", "claude-3-5-sonnet"),
+        ("anthropic.claude-3-haiku-20240307-v1:0", "claude-3-haiku"),
+        ("models/gemini-1.5-pro", "gemini-1.5-pro"),
+        ("claude-opus-4@20250514", "claude-opus-4"),
+        ("gpt-3.5-turbo-0125", "gpt-3.5-turbo"),
+        ("gpt-4-0613", "gpt-4"),
+        ("meta-llama/Llama-3.3-70B-Instruct-Turbo", "llama-3.3-70b-instruct-turbo"),
+        ("mistral-large-2411", "mistral-large-2411"),
+        ("qwen2.5-72b-instruct", "qwen2.5-72b-instruct"),
+    ])
+    func normalisation(raw: String, expected: String) {
+        #expect(ModelName.normalise(raw) == expected)
+    }
+
+    @Test("the price in force at the call's time applies; aliases and date suffixes find it")
+    func effectiveDates() throws {
+        let early = try #require(shippedPrices.price(for: "gpt-4o", atMicros: micros(2024, 6, 1)))
+        #expect(early.input == Decimal(string: "5.00"))
+        let late = try #require(shippedPrices.price(for: "gpt-4o-2024-08-06", atMicros: micros(2025, 1, 1)))
+        #expect(late.input == Decimal(string: "2.50"))
+        #expect(shippedPrices.price(for: "gpt-4o", atMicros: micros(2023, 1, 1)) == nil, "no price before the first one took effect")
+        #expect(shippedPrices.price(for: "mistral-large-2411", atMicros: micros(2025, 1, 1))?.model == "mistral-large")
+        #expect(shippedPrices.price(for: "my-finetune-v7", atMicros: micros(2025, 1, 1)) == nil)
+        #expect(shippedPrices.modelCount > 40)
+        for provider in ["openai", "anthropic", "google", "mistral", "meta", "deepseek"] {
+            #expect(shippedPrices.price(for: provider == "openai" ? "gpt-4o" : provider == "anthropic" ? "claude-sonnet-4" : provider == "google" ? "gemini-2.5-flash" : provider == "mistral" ? "mistral-small" : provider == "meta" ? "llama-3.3-70b-instruct" : "deepseek-chat", atMicros: micros(2026, 1, 1))?.provider == provider)
+        }
+    }
+
+    @Test("cost is exact decimal arithmetic, cached input at its own price, unknown models nil")
+    func cost() throws {
+        let at = micros(2025, 3, 1)
+        // 1234 × 2.50 + 567 × 10.00 per million = 0.003085 + 0.00567
+        #expect(shippedPrices.cost(model: "gpt-4o", atMicros: at, inputTokens: 1234, outputTokens: 567) == Decimal(string: "0.008755"))
+        // 1000 input of which 400 cached: 600 × 2.50 + 400 × 1.25 = 0.0015 + 0.0005
+        #expect(shippedPrices.cost(model: "gpt-4o", atMicros: at, inputTokens: 1000, outputTokens: 0, cachedInputTokens: 400) == Decimal(string: "0.002"))
+        var sum = Decimal(0)
+        for _ in 0..<1_000_000 / 1000 { sum += shippedPrices.cost(model: "gpt-4o-mini", atMicros: at, inputTokens: 1, outputTokens: 1)! }
+        #expect(sum == Decimal(string: "0.00075"), "a thousand tiny costs add up without drift")
+        #expect(shippedPrices.cost(model: "unknown-model", atMicros: at, inputTokens: 10, outputTokens: 10) == nil)
+    }
+
+    @Test("a user's table overrides and extends the shipped one; bad tables are refused with the place")
+    func overrides() throws {
+        let user = try PriceTable(json: Data("""
+            {"prices": [
+              {"provider": "openai", "model": "gpt-4o", "effective_from": "2024-08-06", "input": "2.00", "output": "8.00"},
+              {"provider": "acme", "model": "acme-chat-1", "effective_from": "2025-01-01", "input": "0.5", "output": "1.5", "aliases": ["acme-chat"]}
+            ]}
+            """.utf8), source: "mine.json")
+        let merged = shippedPrices.merging(user)
+        #expect(merged.price(for: "gpt-4o", atMicros: micros(2025, 3, 1))?.input == Decimal(string: "2.00"))
+        #expect(merged.price(for: "gpt-4o", atMicros: micros(2024, 6, 1))?.input == Decimal(string: "5.00"))
+        #expect(merged.price(for: "acme-chat", atMicros: micros(2025, 3, 1))?.output == Decimal(string: "1.5"))
+        for bad in [
+            #"{"prices": [{"provider": "x", "model": "m", "effective_from": "2025-13-01", "input": "1", "output": "1"}]}"#,
+            #"{"prices": [{"provider": "x", "model": "m", "effective_from": "2025-01-01", "input": "-1", "output": "1"}]}"#,
+            #"{"prices": [{"provider": "x", "model": "m", "effective_from": "2025-01-01", "input": "1e3", "output": "1"}]}"#,
+            #"{"price": []}"#,
+        ] {
+            #expect(throws: (any Error).self) { try PriceTable(json: Data(bad.utf8), source: "bad.json") }
+        }
+    }
+}

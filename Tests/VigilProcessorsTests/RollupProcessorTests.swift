@@ -1,0 +1,242 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+import VigilCore
+import VigilEventLog
+import VigilProcessors
+import VigilStats
+import VigilTestSupport
+
+/// One synthetic LLM span, and what the test knows about it.
+struct SyntheticSpan {
+    var service: String
+    var model: String?
+    var operation: String
+    var error: Bool
+    var startMicros: Int64
+    var durationNanos: Int64
+    var inputTokens: Int64?
+    var outputTokens: Int64?
+    var ttftSeconds: Double?
+
+    func event(project: Int64, index: Int) -> NewEvent {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.string("service", service)
+        writer.string("trace_id", String(format: "%032x", index))
+        writer.string("span_id", String(format: "%016x", index))
+        writer.string("name", "\(operation) \(model ?? "")")
+        writer.int("duration_ns", durationNanos)
+        writer.beginObject("status")
+        writer.string("code", error ? "error" : "ok")
+        writer.endObject()
+        writer.beginObject("attributes")
+        if let ttftSeconds { writer.double("gen_ai.server.time_to_first_token", ttftSeconds) }
+        writer.endObject()
+        if let model {
+            writer.beginObject("genai")
+            writer.string("operation", operation)
+            writer.string("provider", "openai")
+            writer.string("response_model", model)
+            if let inputTokens { writer.int("input_tokens", inputTokens) }
+            if let outputTokens { writer.int("output_tokens", outputTokens) }
+            writer.endObject()
+        }
+        writer.endObject()
+        var key = withUnsafeBytes(of: Int64(index).bigEndian, Array.init)
+        key += [UInt8](repeating: 7, count: 16)
+        return NewEvent(projectID: project, kind: .span, occurredAtMicros: startMicros, dedupKey: key, body: writer.bytes)
+    }
+}
+
+func syntheticSpans(count: Int, seed: UInt64, startMicros: Int64) -> [SyntheticSpan] {
+    var generator = SeededGenerator(state: seed)
+    let models: [String?] = ["gpt-4o-2024-08-06", "gpt-4o-mini", "claude-3-5-sonnet-20241022", "in-house-llm", nil]
+    return (0..<count).map { index in
+        let model = models[Int(generator.next() % UInt64(models.count))]
+        let lognormal = exp(5.5 + 0.9 * sqrt(-2 * log(Double.random(in: 1e-12..<1, using: &generator))) * cos(2 * .pi * Double.random(in: 0..<1, using: &generator)))
+        return SyntheticSpan(
+            service: ["chat", "search", "agent"][index % 3],
+            model: model,
+            operation: model == nil ? "" : "chat",
+            error: generator.next() % 10 == 0,
+            startMicros: startMicros + Int64(index) * 1_700_000,
+            durationNanos: Int64(lognormal * 1_000_000),
+            inputTokens: model == nil ? nil : Int64(generator.next() % 4000),
+            outputTokens: model == nil ? nil : Int64(generator.next() % 800),
+            ttftSeconds: model == nil ? nil : Double(generator.next() % 900) / 1000 + 0.05
+        )
+    }
+}
+
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func linearQuantile(_ values: [Double], _ q: Double) -> Double {
+    let sorted = values.sorted()
+    let rank = q * Double(sorted.count - 1)
+    let lower = Int(rank.rounded(.down))
+    let fraction = rank - Double(lower)
+    return lower + 1 < sorted.count ? sorted[lower] + (sorted[lower + 1] - sorted[lower]) * fraction : sorted[lower]
+}
+
+/// A processor that fails after doing its work, as if the process died before the commit.
+struct CrashingProcessor: Processor {
+    let inner: RollupProcessor
+    var name: String { inner.name }
+    var projectionTables: [String] { inner.projectionTables }
+    func apply(after: Int64, through: Int64, on transaction: PostgresConnection, logger: Logger) async throws {
+        try await inner.apply(after: after, through: through, on: transaction, logger: logger)
+        throw VigilError(.unavailable, "simulated crash in the middle of a batch")
+    }
+}
+
+/// Everything a summary group holds, exactly; a sketch's floating-point sum depends on the order
+/// batches were merged in, so it is compared to nine significant digits.
+func fingerprint(_ group: RollupReader.Group) -> String {
+    func sketch(_ s: QuantileSketch) -> String {
+        "\(s.buckets.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }) z\(s.zeroCount) n\(s.count) \(s.minimum) \(s.maximum) \(String(format: "%.9g", s.sum))"
+    }
+    return "\(group.dimensions.map(\.1)) \(group.count) \(group.errors) \(group.skewed) \(group.inputTokens) \(group.outputTokens) \(group.costUSD) \(group.unpricedCalls) \(sketch(group.latency)) \(sketch(group.ttft))"
+}
+
+@Suite("Rollup processor on Postgres")
+struct RollupProcessorTests {
+    let start: Int64 = 1_764_400_000_000_000  // 2025-11-29T07:06:40Z
+
+    func append(_ spans: [SyntheticSpan], project: Int64, offset: Int, test: TestDatabase) async throws {
+        _ = try await test.withConnection { connection in
+            try await EventLogWriter.prepare(connection, logger: test.logger)
+            return try await EventLogWriter.append(
+                spans.enumerated().map { $0.element.event(project: project, index: offset + $0.offset) },
+                on: connection, logger: test.logger
+            ).outcome
+        }
+    }
+
+    @Test("live rollups equal ground truth for several groupings and ranges; replay gives the same; a crash mid-batch counts nothing twice")
+    func groundTruth() async throws {
+        let test = try await TestDatabase.fresh("rollup")
+        let spans = syntheticSpans(count: 3_000, seed: 11, startMicros: start)
+        let processor = RollupProcessor(prices: shippedPrices)
+        let runner = ProcessorRunner(processor: processor, database: test.database, batchSize: 700, logger: test.logger)
+
+        // First half, then a crashing runner over the second half, then the real one.
+        try await append(Array(spans[..<1500]), project: 1, offset: 0, test: test)
+        try await test.withConnection { try await runner.runToHead(on: $0) }
+        try await append(Array(spans[1500...]), project: 1, offset: 1500, test: test)
+        let crashing = ProcessorRunner(processor: CrashingProcessor(inner: processor), database: test.database, batchSize: 700, logger: test.logger)
+        await #expect(throws: VigilError.self) { try await test.withConnection { try await crashing.runToHead(on: $0) } }
+        try await test.withConnection { try await runner.runToHead(on: $0) }
+        #expect(try await test.scalar("SELECT seq FROM consumer_offsets WHERE consumer = 'rollup'") == test.scalar("SELECT max(seq) FROM events"))
+
+        let connection = try await test.database.connect()
+        defer { Task { try? await connection.close() } }
+        let reader = RollupReader(executor: connection, logger: test.logger)
+        let ranges: [(Int64, Int64)] = [(start, start + 3_000 * 1_700_000), (start + 600_000_000, start + 3_600_000_000), (start + 17 * 60_000_000, start + 23 * 60_000_000)]
+        let groupings: [[RollupReader.Dimension]] = [[], [.model], [.service, .model], [.status]]
+        var live: [String] = []
+        for (from, to) in ranges {
+            let minuteFrom = from.floorDivided(by: 60_000_000) * 60_000_000 + (from % 60_000_000 == 0 ? 0 : 60_000_000)
+            let minuteTo = to.floorDivided(by: 60_000_000) * 60_000_000 + (to % 60_000_000 == 0 ? 0 : 60_000_000)
+            let inRange = spans.filter { $0.startMicros.floorDivided(by: 60_000_000) * 60_000_000 >= minuteFrom && $0.startMicros.floorDivided(by: 60_000_000) * 60_000_000 < minuteTo }
+            for grouping in groupings {
+                let groups = try await reader.summary(projectID: 1, fromMicros: from, toMicros: to, service: nil, model: nil, groupBy: grouping)
+                var covered = 0
+                for group in groups {
+                    let members = inRange.filter { span in
+                        group.dimensions.allSatisfy { dimension, value in
+                            switch dimension {
+                            case .service: span.service == value
+                            case .model: (span.model.map(ModelName.normalise) ?? "") == value
+                            case .operation: span.operation == value
+                            case .status: (span.error ? "error" : "ok") == value
+                            }
+                        }
+                    }
+                    covered += members.count
+                    #expect(group.count == Int64(members.count))
+                    #expect(group.errors == Int64(members.filter(\.error).count))
+                    #expect(group.inputTokens == members.compactMap(\.inputTokens).reduce(0, +))
+                    #expect(group.outputTokens == members.compactMap(\.outputTokens).reduce(0, +))
+                    var cost = Decimal(0)
+                    var unpriced: Int64 = 0
+                    for member in members where member.model != nil {
+                        if let price = shippedPrices.cost(model: member.model!, atMicros: member.startMicros, inputTokens: member.inputTokens ?? 0, outputTokens: member.outputTokens ?? 0) {
+                            cost += price
+                        } else {
+                            unpriced += 1
+                        }
+                    }
+                    #expect(group.costUSD == cost)
+                    #expect(group.unpricedCalls == unpriced)
+                    let durations = members.map { Double($0.durationNanos) / 1_000_000 }
+                    for q in [0.5, 0.95, 0.99] where !durations.isEmpty {
+                        let exact = linearQuantile(durations, q)
+                        #expect(abs(group.latency.quantile(q)! - exact) / exact <= 0.01, "p\(Int(q * 100)) \(group.dimensions.map(\.1))")
+                    }
+                    live.append(fingerprint(group))
+                }
+                #expect(covered == inRange.count, "the groups cover every span in the range")
+            }
+        }
+        #expect(try await reader.unpricedModels(projectID: 1).map(\.model) == ["in-house-llm"])
+
+        // Replay from sequence zero rebuilds exactly the same rollups.
+        try await test.withConnection { connection in
+            try await runner.reset(on: connection)
+            #expect(try await test.scalar("SELECT count(*) FROM rollup_minute") == 0)
+            try await runner.runToHead(on: connection)
+        }
+        var replayed: [String] = []
+        for (from, to) in ranges {
+            for grouping in groupings {
+                for group in try await reader.summary(projectID: 1, fromMicros: from, toMicros: to, service: nil, model: nil, groupBy: grouping) {
+                    replayed.append(fingerprint(group))
+                }
+            }
+        }
+        #expect(replayed == live)
+    }
+
+    @Test("skewed clocks, spans without GenAI attributes and other projects are counted without disturbing totals")
+    func edges() async throws {
+        let test = try await TestDatabase.fresh("rollupedges")
+        var spans = [
+            SyntheticSpan(service: "chat", model: "gpt-4o", operation: "chat", error: false, startMicros: start, durationNanos: -5_000_000, inputTokens: 100, outputTokens: 10, ttftSeconds: nil),
+            SyntheticSpan(service: "chat", model: "gpt-4o", operation: "chat", error: false, startMicros: start, durationNanos: 250_000_000, inputTokens: 100, outputTokens: 10, ttftSeconds: 0.1),
+            SyntheticSpan(service: "web", model: nil, operation: "", error: true, startMicros: start, durationNanos: 1_000_000, inputTokens: nil, outputTokens: nil, ttftSeconds: nil),
+            SyntheticSpan(service: "chat", model: "gpt-4o", operation: "chat", error: false, startMicros: 4_000_000_000_000_000, durationNanos: 1_000_000, inputTokens: 1, outputTokens: 1, ttftSeconds: nil),
+        ]
+        try await append(spans, project: 1, offset: 0, test: test)
+        spans = [SyntheticSpan(service: "chat", model: "gpt-4o", operation: "chat", error: false, startMicros: start, durationNanos: 1_000_000, inputTokens: 5, outputTokens: 5, ttftSeconds: nil)]
+        try await append(spans, project: 2, offset: 100, test: test)
+        let runner = ProcessorRunner(processor: RollupProcessor(prices: shippedPrices), database: test.database, logger: test.logger)
+        try await test.withConnection { try await runner.runToHead(on: $0) }
+        let connection = try await test.database.connect()
+        defer { Task { try? await connection.close() } }
+        let reader = RollupReader(executor: connection, logger: test.logger)
+        let now = try #require(try await reader.summary(projectID: 1, fromMicros: start - 60_000_000, toMicros: start + 60_000_000, service: "chat", model: "gpt-4o-2024-08-06", groupBy: []).first)
+        #expect(now.count == 2)
+        #expect(now.skewed == 1)
+        #expect(now.latency.count == 1, "the skewed span stays out of the latency sketch")
+        #expect(now.ttft.count == 1)
+        #expect(abs(now.ttft.quantile(0.5)! - 100) <= 0.5)
+        #expect(now.inputTokens == 200)
+        let web = try #require(try await reader.summary(projectID: 1, fromMicros: start - 60_000_000, toMicros: start + 60_000_000, service: "web", model: nil, groupBy: [.model]).first)
+        #expect(web.count == 1 && web.errors == 1 && web.unpricedCalls == 0 && web.dimensions.first?.1 == "")
+        let future = try await reader.summary(projectID: 1, fromMicros: 3_999_999_000_000_000, toMicros: 4_000_001_000_000_000, service: nil, model: nil, groupBy: [])
+        #expect(future.first?.count == 1)
+        let other = try await reader.summary(projectID: 2, fromMicros: start - 60_000_000, toMicros: start + 60_000_000, service: nil, model: nil, groupBy: [])
+        #expect(other.first?.count == 1 && other.first?.inputTokens == 5)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import VigilStats
+
+/// A small seeded generator, so every run checks the same data.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// numpy's default quantile: linear interpolation between the order statistics at q·(n−1).
+func exactQuantile(_ sorted: [Double], _ q: Double) -> Double {
+    let rank = q * Double(sorted.count - 1)
+    let lower = Int(rank.rounded(.down))
+    let fraction = rank - Double(lower)
+    guard lower + 1 < sorted.count else { return sorted[lower] }
+    return sorted[lower] + (sorted[lower + 1] - sorted[lower]) * fraction
+}
+
+enum Distribution: String, CaseIterable {
+    case lognormal, uniform, exponential, bimodal, constant, tiny
+
+    func sample(_ generator: inout SplitMix64) -> Double {
+        func uniform() -> Double { Double.random(in: Double.ulpOfOne..<1, using: &generator) }
+        func normal() -> Double { sqrt(-2 * log(uniform())) * cos(2 * .pi * uniform()) }
+        switch self {
+        case .lognormal: return exp(6 + 1.2 * normal())
+        case .uniform: return 1 + 2000 * uniform()
+        case .exponential: return -250 * log(uniform())
+        case .bimodal: return uniform() < 0.8 ? 40 + 5 * normal().magnitude : 4000 + 900 * normal().magnitude
+        case .constant: return 123.456
+        case .tiny: return 0.001 * uniform()
+        }
+    }
+}
+
+@Suite("Quantile sketch")
+struct QuantileSketchTests {
+    @Test("every quantile is within the stated relative error of numpy's quantile", arguments: Distribution.allCases, [1, 2, 3, 10, 1_000, 50_000])
+    func accuracy(distribution: Distribution, size: Int) {
+        var generator = SplitMix64(state: UInt64(size) &* 31 &+ UInt64(distribution.rawValue.count))
+        var sketch = QuantileSketch()
+        var values: [Double] = []
+        for _ in 0..<size {
+            let value = distribution.sample(&generator)
+            values.append(value)
+            sketch.add(value)
+        }
+        values.sort()
+        for q in [0, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1] {
+            let exact = exactQuantile(values, q)
+            let estimate = sketch.quantile(q)!
+            let error = abs(estimate - exact) / exact
+            #expect(error <= QuantileSketch.relativeAccuracy * 1.000001, "\(distribution) n=\(size) q=\(q): \(estimate) vs \(exact)")
+        }
+        #expect(sketch.count == UInt64(size))
+        #expect(sketch.minimum == values.first)
+        #expect(sketch.maximum == values.last)
+    }
+
+    @Test("merging sketches is the sketch of all the values, in any order")
+    func merging() {
+        var generator = SplitMix64(state: 42)
+        var whole = QuantileSketch()
+        var parts = [QuantileSketch](repeating: QuantileSketch(), count: 7)
+        for index in 0..<20_000 {
+            let value = Distribution.lognormal.sample(&generator)
+            whole.add(value)
+            parts[index % 7].add(value)
+        }
+        var forward = QuantileSketch()
+        for part in parts { forward.merge(part) }
+        var backward = QuantileSketch()
+        for part in parts.reversed() { backward.merge(part) }
+        for merged in [forward, backward] {
+            #expect(merged.buckets == whole.buckets)
+            #expect(merged.count == whole.count)
+            #expect(merged.minimum == whole.minimum && merged.maximum == whole.maximum)
+            #expect(abs(merged.sum - whole.sum) <= 1e-9 * whole.sum)
+            for q in [0.5, 0.95, 0.99] { #expect(merged.quantile(q) == whole.quantile(q)) }
+        }
+    }
+
+    @Test("zero and negative values count as zero, NaN is ignored, an empty sketch has no quantiles")
+    func edges() {
+        var sketch = QuantileSketch()
+        #expect(sketch.quantile(0.5) == nil)
+        sketch.add(.nan)
+        #expect(sketch.count == 0)
+        sketch.add(0)
+        sketch.add(-3)
+        sketch.add(10)
+        #expect(sketch.count == 3)
+        #expect(sketch.zeroCount == 2)
+        #expect(sketch.quantile(0.5) == 0)
+        #expect(sketch.quantile(1) == 10)
+        #expect(sketch.quantile(1.5) == nil)
+    }
+
+    @Test("the stored form reads back to the same sketch, and garbage is refused")
+    func encoding() {
+        var generator = SplitMix64(state: 7)
+        var sketch = QuantileSketch()
+        #expect(QuantileSketch(encoded: sketch.encoded()) == sketch)
+        for _ in 0..<5_000 { sketch.add(Distribution.bimodal.sample(&generator)) }
+        sketch.add(0)
+        let bytes = sketch.encoded()
+        #expect(QuantileSketch(encoded: bytes) == sketch)
+        #expect(bytes.count < 2_000, "compact: \(bytes.count) bytes")
+        #expect(QuantileSketch(encoded: []) == nil)
+        #expect(QuantileSketch(encoded: [9, 1]) == nil)
+        #expect(QuantileSketch(encoded: Array(bytes.dropLast())) == nil)
+        #expect(QuantileSketch(encoded: bytes + [0]) == nil)
+    }
+}
