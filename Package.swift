@@ -174,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "VigilHTTPTests",
             dependencies: [
-                "VigilCore", "VigilHTTP", "VigilEventLog", "VigilIngest", "VigilOTLPProto", "VigilTestSupport",
+                "VigilCore", "VigilHTTP", "VigilEventLog", "VigilIngest", "VigilOTLPProto", "VigilProcessors", "VigilTestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -4,6 +4,8 @@ internal import VigilCore
 public enum ServeRole: String, Sendable, CaseIterable {
     /// The OTLP/HTTP collectors and the API, with the appender behind them.
     case collector
+    /// The stream processors (the rollups behind the summary API).
+    case processor
 
     /// Parses a comma-separated list.
     /// - Throws: `.configuration` naming the unknown role and the known ones.

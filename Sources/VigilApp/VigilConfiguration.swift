@@ -20,8 +20,25 @@ public struct VigilConfiguration: Sendable {
         public var migrationsDirectory: String?
     }
 
+    /// How processors run and price.
+    public struct Processing: Sendable {
+        /// A price table laid over the shipped one (same JSON form as `pricing/prices.json`).
+        /// `VIGIL_PRICES_FILE`, default none.
+        public var pricesFile: String?
+        /// The shipped price table. `VIGIL_SHIPPED_PRICES`, default `pricing/prices.json` found from
+        /// the current folder or the executable upwards.
+        public var shippedPricesFile: String?
+        /// Sequence numbers one processor transaction takes. `VIGIL_PROCESSOR_BATCH`, default 5000.
+        public var batchSize: Int = 5_000
+        /// How often a processor looks for new events when no NOTIFY woke it.
+        /// `VIGIL_PROCESSOR_POLL_MS`, default 1000.
+        public var pollInterval: Duration = .seconds(1)
+    }
+
     /// The storage slice.
     public var storage = Storage()
+    /// The processing slice.
+    public var processing = Processing()
     /// The HTTP slice (listen address and body limits).
     public var http = HTTPConfiguration()
     /// The appender slice (batch and queue bounds).
@@ -51,6 +68,10 @@ public struct VigilConfiguration: Sendable {
         configuration.appender.maxQueuedEvents = try env.integer("VIGIL_APPEND_QUEUE", default: configuration.appender.maxQueuedEvents, range: 1...100_000_000)
         let waitMillis = try env.integer("VIGIL_APPEND_MAX_WAIT_MS", default: 1, range: 0...10_000)
         configuration.appender.maxBatchWait = .milliseconds(waitMillis)
+        if let prices = env["VIGIL_PRICES_FILE"], !prices.isEmpty { configuration.processing.pricesFile = prices }
+        if let shipped = env["VIGIL_SHIPPED_PRICES"], !shipped.isEmpty { configuration.processing.shippedPricesFile = shipped }
+        configuration.processing.batchSize = try env.integer("VIGIL_PROCESSOR_BATCH", default: configuration.processing.batchSize, range: 1...1_000_000)
+        configuration.processing.pollInterval = .milliseconds(try env.integer("VIGIL_PROCESSOR_POLL_MS", default: 1000, range: 10...600_000))
         configuration.keyCacheSeconds = try env.integer("VIGIL_KEY_CACHE_SECONDS", default: configuration.keyCacheSeconds, range: 0...3600)
         if let level = env["VIGIL_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
@@ -76,6 +97,24 @@ public struct VigilConfiguration: Sendable {
     /// or the executable's folder upwards.
     public func resolvedMigrationsDirectory() throws -> String {
         if let configured = storage.migrationsDirectory { return configured }
+        guard let found = Self.findShipped("migrations/0001_event_log.sql") else {
+            throw VigilError(.configuration, "cannot find the migrations folder; set VIGIL_MIGRATIONS_DIR to the project's migrations/")
+        }
+        return (found as NSString).deletingLastPathComponent
+    }
+
+    /// The shipped price table: the configured file, or `pricing/prices.json` found like the migrations.
+    public func resolvedShippedPricesFile() throws -> String {
+        if let configured = processing.shippedPricesFile { return configured }
+        guard let found = Self.findShipped("pricing/prices.json") else {
+            throw VigilError(.configuration, "cannot find pricing/prices.json; set VIGIL_SHIPPED_PRICES to the project's price table")
+        }
+        return found
+    }
+
+    /// A file shipped with the project, looked for from the current folder and from the
+    /// executable's folder upwards (a build lives in `.build/<configuration>/` of the checkout).
+    static func findShipped(_ relativePath: String) -> String? {
         var candidates = [FileManager.default.currentDirectoryPath]
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
         var directory = executable.deletingLastPathComponent()
@@ -83,10 +122,7 @@ public struct VigilConfiguration: Sendable {
             candidates.append(directory.path)
             directory = directory.deletingLastPathComponent()
         }
-        for candidate in candidates where FileManager.default.fileExists(atPath: candidate + "/migrations/0001_event_log.sql") {
-            return candidate + "/migrations"
-        }
-        throw VigilError(.configuration, "cannot find the migrations folder; set VIGIL_MIGRATIONS_DIR to the project's migrations/")
+        return candidates.map { "\($0)/\(relativePath)" }.first { FileManager.default.fileExists(atPath: $0) }
     }
 }
 

@@ -8,6 +8,7 @@ internal import ServiceLifecycle
 internal import VigilCore
 internal import VigilEventLog
 internal import VigilHTTP
+internal import VigilProcessors
 internal import VigilEmbeddedPostgres
 internal import UnixSignals
 
@@ -45,10 +46,12 @@ public struct VigilServer: Sendable {
         let database = Database(url: url, logger: logger)
         let appender = EventAppender(database: database, configuration: configuration.appender, logger: logger)
         let keys = KeyStore(executor: client, cacheTTL: .seconds(configuration.keyCacheSeconds), logger: logger)
+        let prices = try configuration.loadPrices()
         let router = VigilRouter.make(.init(
             appender: appender,
             keys: keys,
             reader: EventReader(executor: client, logger: logger),
+            rollups: RollupReader(executor: client, logger: logger),
             database: client,
             registry: registry,
             configuration: configuration.http
@@ -63,6 +66,15 @@ public struct VigilServer: Sendable {
             logger: logger
         )
         var services: [any Service] = [client, PartitionMaintainer(database: database, logger: logger)]
+        if roles.contains(.processor) {
+            services.append(ProcessorRunner(
+                processor: RollupProcessor(prices: prices),
+                database: database,
+                batchSize: Int64(configuration.processing.batchSize),
+                pollInterval: configuration.processing.pollInterval,
+                logger: logger
+            ))
+        }
         if roles.contains(.collector) {
             services += [appender, application]
         }

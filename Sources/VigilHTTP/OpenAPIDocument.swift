@@ -61,6 +61,31 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/v1/summary": {
+          "get": {
+            "summary": "Per group: count, errors, error rate, latency and time-to-first-token percentiles, tokens and exact cost, from the minute rollups (read role)",
+            "security": [{"apiKey": []}],
+            "parameters": [
+              {"name": "from", "in": "query", "description": "RFC 3339 time or Unix milliseconds; default: an hour before to. Minutes that start in [from, to) are included.", "schema": {"type": "string"}},
+              {"name": "to", "in": "query", "description": "RFC 3339 time or Unix milliseconds; default: now", "schema": {"type": "string"}},
+              {"name": "service", "in": "query", "schema": {"type": "string"}},
+              {"name": "model", "in": "query", "description": "matched after normalisation (date suffixes, provider prefixes)", "schema": {"type": "string"}},
+              {"name": "group_by", "in": "query", "description": "comma-separated: service, model, operation, status", "schema": {"type": "string"}}
+            ],
+            "responses": {
+              "200": {"description": "the groups", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                "from": {"type": "string", "format": "date-time"}, "to": {"type": "string", "format": "date-time"},
+                "group_by": {"type": "array", "items": {"type": "string"}},
+                "groups": {"type": "array", "items": {"type": "object", "properties": {
+                  "count": {"type": "integer"}, "errors": {"type": "integer"}, "error_rate": {"type": "number"}, "clock_skewed": {"type": "integer"},
+                  "latency_ms": {"type": ["object", "null"], "properties": {"p50": {"type": "number"}, "p90": {"type": "number"}, "p95": {"type": "number"}, "p99": {"type": "number"}}},
+                  "ttft_ms": {"type": ["object", "null"], "properties": {"p50": {"type": "number"}, "p90": {"type": "number"}, "p95": {"type": "number"}, "p99": {"type": "number"}}},
+                  "input_tokens": {"type": "integer"}, "output_tokens": {"type": "integer"}, "cost_usd": {"type": "number"}, "unpriced_calls": {"type": "integer"}}}}}}}}},
+              "400": {"description": "bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          }
+        },
+        "/api/v1/models/unpriced": {"get": {"summary": "Models called without a price in the price table (read role)", "security": [{"apiKey": []}], "responses": {"200": {"description": "models, most called first"}}}},
         "/healthz": {"get": {"summary": "The process answers", "responses": {"200": {"description": "ok"}}}},
         "/readyz": {"get": {"summary": "The database answers", "responses": {"200": {"description": "ready"}, "503": {"description": "database unreachable"}}}},
         "/metrics": {"get": {"summary": "Prometheus metrics about Vigil itself", "responses": {"200": {"description": "Prometheus text format"}}}}

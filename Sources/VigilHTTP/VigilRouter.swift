@@ -2,6 +2,7 @@ public import Hummingbird
 public import Prometheus
 internal import VigilCore
 public import VigilEventLog
+public import VigilProcessors
 
 /// Assembles every route with its guard: health and the OpenAPI document open, the OTLP
 /// collectors behind the ingest role, the query API behind the read role, errors mapped once.
@@ -14,6 +15,8 @@ public enum VigilRouter {
         public var keys: KeyStore
         /// Reads the log for the API.
         public var reader: EventReader
+        /// Reads the rollups for the summary API.
+        public var rollups: RollupReader
         /// Pinged by /readyz.
         public var database: any QueryExecutor
         /// Rendered by /metrics.
@@ -22,10 +25,11 @@ public enum VigilRouter {
         public var configuration: HTTPConfiguration
 
         /// Bundles the dependencies.
-        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration) {
+        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration) {
             self.appender = appender
             self.keys = keys
             self.reader = reader
+            self.rollups = rollups
             self.database = database
             self.registry = registry
             self.configuration = configuration
@@ -44,6 +48,7 @@ public enum VigilRouter {
         OTLPController(appender: dependencies.appender, configuration: dependencies.configuration).addRoutes(to: ingest)
         let read = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .read))
         EventsController(reader: dependencies.reader).addRoutes(to: read)
+        SummaryController(rollups: dependencies.rollups).addRoutes(to: read)
         return router
     }
 }

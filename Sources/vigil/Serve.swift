@@ -16,7 +16,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Data folder (overrides VIGIL_DATA_DIR; default ./.vigil).")
     var dataDir: String?
 
-    @Option(help: "Run only these parts, comma-separated: collector.")
+    @Option(help: "Run only these parts, comma-separated: collector, processor.")
     var only: String?
 
     func run() async throws {

@@ -13,6 +13,7 @@ import VigilEventLog
 import VigilHTTP
 import VigilIngest
 import VigilOTLPProto
+import VigilProcessors
 import VigilTestSupport
 
 /// One Prometheus registry for the whole test process (swift-metrics bootstraps once).
@@ -52,6 +53,7 @@ struct CollectorHarness {
             appender: appender,
             keys: KeyStore(executor: client, cacheTTL: .zero, logger: test.logger),
             reader: EventReader(executor: client, logger: test.logger),
+            rollups: RollupReader(executor: client, logger: test.logger),
             database: client,
             registry: sharedRegistry,
             configuration: configuration

@@ -1,0 +1,107 @@
+internal import Foundation
+public import Hummingbird
+internal import NIOCore
+internal import VigilCore
+public import VigilProcessors
+internal import VigilStats
+
+/// `GET /api/v1/summary` (per group: count, errors, error rate, latency and time-to-first-token
+/// percentiles, tokens, exact cost) and `GET /api/v1/models/unpriced`, from the rollups.
+public struct SummaryController: Sendable {
+    private let rollups: RollupReader
+
+    /// Makes the controller over `rollups`.
+    public init(rollups: RollupReader) {
+        self.rollups = rollups
+    }
+
+    /// Adds the routes to `group` (guarded with the read role by the caller).
+    public func addRoutes(to group: RouterGroup<VigilRequestContext>) {
+        group.get("/api/v1/summary") { request, context in
+            try await summary(request: request, context: context)
+        }
+        group.get("/api/v1/models/unpriced") { _, context in
+            try await unpriced(context: context)
+        }
+    }
+
+    func summary(request: Request, context: VigilRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let query = request.uri.queryParameters
+        let now = EventTime.nowMicros()
+        let to = try TimeParameter.micros(query, "to", default: now)
+        let from = try TimeParameter.micros(query, "from", default: to - 3_600_000_000)
+        guard from < to else {
+            throw VigilError(.invalidInput, "query parameter from must be before to")
+        }
+        var groupBy: [RollupReader.Dimension] = []
+        for name in (query.get("group_by") ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let dimension = RollupReader.Dimension(rawValue: name) else {
+                throw VigilError(.invalidInput, "query parameter group_by: \(name) is not one of \(RollupReader.Dimension.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if !groupBy.contains(dimension) { groupBy.append(dimension) }
+        }
+        let service = query.get("service").flatMap { $0.isEmpty ? nil : $0 }
+        let model = query.get("model").flatMap { $0.isEmpty ? nil : $0 }
+        let groups = try await rollups.summary(projectID: principal.projectID, fromMicros: from, toMicros: to, service: service, model: model, groupBy: groupBy)
+
+        var writer = JSONWriter(capacity: 512 * groups.count + 256)
+        writer.beginObject()
+        writer.string("from", CivilTime.rfc3339(micros: from))
+        writer.string("to", CivilTime.rfc3339(micros: to))
+        writer.beginArray("group_by")
+        for dimension in groupBy { writer.string(nil, dimension.rawValue) }
+        writer.endArray()
+        writer.beginArray("groups")
+        for group in groups {
+            writer.beginObject()
+            for (dimension, value) in group.dimensions { writer.string(dimension.rawValue, value) }
+            writer.int("count", group.count)
+            writer.int("errors", group.errors)
+            writer.double("error_rate", group.count == 0 ? 0 : Double(group.errors) / Double(group.count))
+            writer.int("clock_skewed", group.skewed)
+            Self.percentiles("latency_ms", group.latency, into: &writer)
+            Self.percentiles("ttft_ms", group.ttft, into: &writer)
+            writer.int("input_tokens", group.inputTokens)
+            writer.int("output_tokens", group.outputTokens)
+            writer.raw("cost_usd", Array("\(group.costUSD)".utf8))
+            writer.int("unpriced_calls", group.unpricedCalls)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+    }
+
+    func unpriced(context: VigilRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let models = try await rollups.unpricedModels(projectID: principal.projectID)
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.beginArray("models")
+        for model in models {
+            writer.beginObject()
+            writer.string("model", model.model)
+            writer.string("provider", model.provider)
+            writer.int("calls", model.calls)
+            writer.string("first_seen", model.firstSeen)
+            writer.string("last_seen", model.lastSeen)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+    }
+
+    private static func percentiles(_ key: String, _ sketch: QuantileSketch, into writer: inout JSONWriter) {
+        guard sketch.count > 0 else {
+            writer.null(key)
+            return
+        }
+        writer.beginObject(key)
+        for (name, q) in [("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99)] {
+            writer.double(name, sketch.quantile(q) ?? 0)
+        }
+        writer.endObject()
+    }
+}

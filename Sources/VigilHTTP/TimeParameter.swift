@@ -1,0 +1,22 @@
+internal import Foundation
+internal import Hummingbird
+internal import VigilCore
+
+/// Times in query strings: RFC 3339 (`2026-11-29T10:00:00Z`, fractions and offsets allowed) or
+/// Unix milliseconds (`1764410400000`). A bad one is a 400 naming the parameter.
+enum TimeParameter {
+    static func micros(_ query: Parameters, _ name: String, default value: Int64) throws -> Int64 {
+        guard let text = query.get(name), !text.isEmpty else { return value }
+        if text.allSatisfy(\.isNumber), let millis = Int64(text), millis < 100_000_000_000_000 {
+            return millis * 1000
+        }
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) {
+                return Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+            }
+        }
+        throw VigilError(.invalidInput, "query parameter \(name)=\(text) must be an RFC 3339 time (2026-11-29T10:00:00Z) or Unix milliseconds")
+    }
+}
