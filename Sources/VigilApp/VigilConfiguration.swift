@@ -43,6 +43,9 @@ public struct VigilConfiguration: Sendable {
     public var http = HTTPConfiguration()
     /// The appender slice (batch and queue bounds).
     public var appender = EventAppender.Configuration()
+    /// The parts `vigil serve` runs, comma-separated (`collector`, `processor`). `VIGIL_ONLY`
+    /// (or `--only`), default all.
+    public var only: String?
     /// How long a verified key is trusted before it is checked again. `VIGIL_KEY_CACHE_SECONDS`, default 10.
     public var keyCacheSeconds: Int = 10
     /// Log level. `VIGIL_LOG_LEVEL` (trace, debug, info, notice, warning, error, critical), default info.
@@ -68,6 +71,7 @@ public struct VigilConfiguration: Sendable {
         configuration.appender.maxQueuedEvents = try env.integer("VIGIL_APPEND_QUEUE", default: configuration.appender.maxQueuedEvents, range: 1...100_000_000)
         let waitMillis = try env.integer("VIGIL_APPEND_MAX_WAIT_MS", default: 1, range: 0...10_000)
         configuration.appender.maxBatchWait = .milliseconds(waitMillis)
+        if let only = env["VIGIL_ONLY"], !only.isEmpty { configuration.only = only }
         if let prices = env["VIGIL_PRICES_FILE"], !prices.isEmpty { configuration.processing.pricesFile = prices }
         if let shipped = env["VIGIL_SHIPPED_PRICES"], !shipped.isEmpty { configuration.processing.shippedPricesFile = shipped }
         configuration.processing.batchSize = try env.integer("VIGIL_PROCESSOR_BATCH", default: configuration.processing.batchSize, range: 1...1_000_000)

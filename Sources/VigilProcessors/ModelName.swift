@@ -1,6 +1,6 @@
 /// Model names as apps report them, brought to one form so they match the price table:
 /// lower case, no provider or region prefix (`openai/`, `models/`, `us.anthropic.`), no date or
-/// version suffix (`-2024-08-06`, `-20241022`, `@20241022`, `-0125`, `-v2:0`, `-latest`).
+/// Bedrock version suffix (`-2024-08-06`, `-20241022`, `@20241022`, `-0125`, `-v2:0`, `-latest`).
 public enum ModelName {
     private static let dottedPrefixes = ["us.", "eu.", "apac.", "anthropic.", "meta.", "mistral.", "amazon.", "cohere.", "ai21.", "deepseek."]
 
@@ -29,11 +29,11 @@ public enum ModelName {
         return text
     }
 
-    /// `-v2:0`, `-v1`
+    /// Bedrock's `-v2:0` (only with the colon: `-v3` is part of names like deepseek-v3)
     private static func stripBedrockVersion(_ text: String) -> String? {
         guard let dash = text.lastIndex(of: "-") else { return nil }
         let tail = text[text.index(after: dash)...]
-        guard tail.first == "v", tail.dropFirst().allSatisfy({ $0.isNumber || $0 == ":" }), tail.count > 1 else { return nil }
+        guard tail.first == "v", tail.contains(":"), tail.dropFirst().allSatisfy({ $0.isNumber || $0 == ":" }) else { return nil }
         return String(text[..<dash])
     }
 

@@ -16,7 +16,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Data folder (overrides VIGIL_DATA_DIR; default ./.vigil).")
     var dataDir: String?
 
-    @Option(help: "Run only these parts, comma-separated: collector, processor.")
+    @Option(help: "Run only these parts, comma-separated: collector, processor (overrides VIGIL_ONLY).")
     var only: String?
 
     func run() async throws {
@@ -25,7 +25,7 @@ struct Serve: AsyncParsableCommand {
                 if let listen { try configuration.setListen(listen, source: "--listen") }
                 if let dataDir { configuration.storage.dataDirectory = dataDir }
             }
-            let roles = try only.map(ServeRole.parse) ?? Set(ServeRole.allCases)
+            let roles = try (only ?? context.configuration.only).map(ServeRole.parse) ?? Set(ServeRole.allCases)
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             try await VigilServer(configuration: context.configuration, registry: registry, logger: context.logger).run(roles: roles)

@@ -34,6 +34,8 @@ struct PricingTests {
         ("meta-llama/Llama-3.3-70B-Instruct-Turbo", "llama-3.3-70b-instruct-turbo"),
         ("mistral-large-2411", "mistral-large-2411"),
         ("qwen2.5-72b-instruct", "qwen2.5-72b-instruct"),
+        ("deepseek-v3", "deepseek-v3"),
+        ("in-house-llm-v3", "in-house-llm-v3"),
     ])
     func normalisation(raw: String, expected: String) {
         #expect(ModelName.normalise(raw) == expected)
