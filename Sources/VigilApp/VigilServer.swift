@@ -52,6 +52,7 @@ public struct VigilServer: Sendable {
             keys: keys,
             reader: EventReader(executor: client, logger: logger),
             rollups: RollupReader(executor: client, logger: logger),
+            traces: TraceReader(executor: client, logger: logger),
             database: client,
             registry: registry,
             configuration: configuration.http

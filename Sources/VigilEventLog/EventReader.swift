@@ -1,5 +1,6 @@
 public import Logging
 internal import PostgresNIO
+internal import NIOCore
 public import VigilCore
 
 /// Reads the log in sequence order, for processors, `vigil events tail` and the events API.
@@ -52,6 +53,19 @@ public struct EventReader: Sendable {
             head = value
         }
         return head
+    }
+
+    /// The span events of one trace of one project, oldest first, found through the dedup index
+    /// (a span's dedup key starts with its trace id).
+    public func spans(ofTrace traceID: [UInt8], projectID: Int64) async throws -> [StoredEvent] {
+        let low = ByteBuffer(bytes: traceID + [UInt8](repeating: 0x00, count: 8))
+        let high = ByteBuffer(bytes: traceID + [UInt8](repeating: 0xFF, count: 8))
+        let rows = try await executor.execute("""
+            SELECT seq, project_id, kind, \(unescaped: Self.microsColumns), body::text FROM events
+            WHERE project_id = \(projectID) AND dedup_key BETWEEN \(low) AND \(high) AND kind = 'span'
+            ORDER BY occurred_at, seq
+            """, logger: logger)
+        return try await decode(rows)
     }
 
     private static let microsColumns = """

@@ -85,6 +85,32 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/v1/traces": {
+          "get": {
+            "summary": "Trace search over per-trace summaries, newest first (read role)",
+            "security": [{"apiKey": []}],
+            "parameters": [
+              {"name": "from", "in": "query", "description": "RFC 3339 or Unix ms; default: a day before to", "schema": {"type": "string"}},
+              {"name": "to", "in": "query", "description": "RFC 3339 or Unix ms; default: now", "schema": {"type": "string"}},
+              {"name": "service", "in": "query", "schema": {"type": "string"}},
+              {"name": "model", "in": "query", "schema": {"type": "string"}},
+              {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["ok", "error"]}},
+              {"name": "min_latency_ms", "in": "query", "schema": {"type": "number", "minimum": 0}},
+              {"name": "min_cost_usd", "in": "query", "schema": {"type": "string"}},
+              {"name": "cursor", "in": "query", "description": "next_cursor of the previous page", "schema": {"type": "string"}},
+              {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}}
+            ],
+            "responses": {"200": {"description": "traces (trace_id, start, duration_ms, root_name, root_service, span_count, llm_calls, errors, error, input_tokens, output_tokens, cost_usd, unpriced_calls, models, services) and next_cursor"}, "400": {"description": "bad parameter"}}
+          }
+        },
+        "/api/v1/traces/{trace_id}": {
+          "get": {
+            "summary": "One trace: its summary and the span tree with every attribute (read role)",
+            "security": [{"apiKey": []}],
+            "parameters": [{"name": "trace_id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9a-fA-F]{32}$"}}],
+            "responses": {"200": {"description": "trace_id, span_count, summary, spans (each with children)"}, "400": {"description": "not a trace id"}, "404": {"description": "no such trace in the key's project"}}
+          }
+        },
         "/api/v1/models/unpriced": {"get": {"summary": "Models called without a price in the price table (read role)", "security": [{"apiKey": []}], "responses": {"200": {"description": "models, most called first"}}}},
         "/healthz": {"get": {"summary": "The process answers", "responses": {"200": {"description": "ok"}}}},
         "/readyz": {"get": {"summary": "The database answers", "responses": {"200": {"description": "ready"}, "503": {"description": "database unreachable"}}}},

@@ -17,6 +17,8 @@ public enum VigilRouter {
         public var reader: EventReader
         /// Reads the rollups for the summary API.
         public var rollups: RollupReader
+        /// Searches trace summaries.
+        public var traces: TraceReader
         /// Pinged by /readyz.
         public var database: any QueryExecutor
         /// Rendered by /metrics.
@@ -25,11 +27,12 @@ public enum VigilRouter {
         public var configuration: HTTPConfiguration
 
         /// Bundles the dependencies.
-        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration) {
+        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration) {
             self.appender = appender
             self.keys = keys
             self.reader = reader
             self.rollups = rollups
+            self.traces = traces
             self.database = database
             self.registry = registry
             self.configuration = configuration
@@ -49,6 +52,7 @@ public enum VigilRouter {
         let read = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .read))
         EventsController(reader: dependencies.reader).addRoutes(to: read)
         SummaryController(rollups: dependencies.rollups).addRoutes(to: read)
+        TracesController(traces: dependencies.traces, events: dependencies.reader).addRoutes(to: read)
         return router
     }
 }

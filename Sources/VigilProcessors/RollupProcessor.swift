@@ -12,8 +12,8 @@ internal import VigilStats
 public struct RollupProcessor: Processor {
     /// `rollup`.
     public let name = "rollup"
-    /// `rollup_minute` and `unpriced_models`.
-    public let projectionTables = ["rollup_minute", "unpriced_models"]
+    /// `rollup_minute`, `unpriced_models` and `trace_summary`.
+    public let projectionTables = ["rollup_minute", "unpriced_models", "trace_summary"]
 
     private let prices: PriceTable
 
@@ -55,6 +55,27 @@ public struct RollupProcessor: Processor {
         }
     }
 
+    struct TraceKey: Hashable {
+        var projectID: Int64
+        var traceID: String
+    }
+
+    struct TraceTotals {
+        var startMicros: Int64 = .max
+        var endMicros: Int64 = .min
+        var rootName: String?
+        var rootService: String?
+        var spans: Int64 = 0
+        var llmCalls: Int64 = 0
+        var errors: Int64 = 0
+        var inputTokens: Int64 = 0
+        var outputTokens: Int64 = 0
+        var cost = Decimal(0)
+        var unpriced: Int64 = 0
+        var models = Set<String>()
+        var services = Set<String>()
+    }
+
     struct UnpricedKey: Hashable {
         var projectID: Int64
         var model: String
@@ -65,6 +86,7 @@ public struct RollupProcessor: Processor {
     public func apply(after: Int64, through: Int64, on transaction: PostgresConnection, logger: Logger) async throws {
         var totals: [Key: Totals] = [:]
         var unpriced: [UnpricedKey: (calls: Int64, first: Int64, last: Int64)] = [:]
+        var traces: [TraceKey: TraceTotals] = [:]
         let rows = try await transaction.query("""
             SELECT project_id, (extract(epoch FROM occurred_at) * 1000000)::bigint,
                    coalesce(body->>'service', ''),
@@ -78,12 +100,13 @@ public struct RollupProcessor: Processor {
                    (body->'genai'->>'cached_input_tokens')::bigint,
                    coalesce(body->'attributes'->>'gen_ai.server.time_to_first_token',
                             body->'attributes'->>'gen_ai.response.time_to_first_chunk',
-                            body->'attributes'->>'llm.time_to_first_token')
+                            body->'attributes'->>'llm.time_to_first_token'),
+                   coalesce(body->>'trace_id', ''), body->>'parent_span_id', coalesce(body->>'name', '')
             FROM events
             WHERE kind = 'span' AND seq > \(after) AND seq <= \(through)
             """, logger: logger)
-        for try await (project, micros, service, rawModel, provider, operation, status, durationNanos, input, output, cached, ttftText) in rows.decode(
-            (Int64, Int64, String, String, String, String, String, Int64, Int64?, Int64?, Int64?, String?).self
+        for try await (project, micros, service, rawModel, provider, operation, status, durationNanos, input, output, cached, ttftText, traceID, parent, spanName) in rows.decode(
+            (Int64, Int64, String, String, String, String, String, Int64, Int64?, Int64?, Int64?, String?, String, String?, String).self
         ) {
             let model = rawModel.isEmpty ? "" : ModelName.normalise(rawModel)
             let isError = status == "error"
@@ -108,10 +131,28 @@ public struct RollupProcessor: Processor {
             }
             entry.inputTokens += input ?? 0
             entry.outputTokens += output ?? 0
+            var trace = traces[TraceKey(projectID: project, traceID: traceID)] ?? TraceTotals()
+            trace.spans += 1
+            trace.startMicros = min(trace.startMicros, micros)
+            trace.endMicros = max(trace.endMicros, micros + max(durationNanos, 0) / 1000)
+            if parent == nil {
+                trace.rootName = spanName
+                trace.rootService = service
+            }
+            if isError { trace.errors += 1 }
+            trace.services.insert(service)
+            trace.inputTokens += input ?? 0
+            trace.outputTokens += output ?? 0
+            if !model.isEmpty {
+                trace.llmCalls += 1
+                trace.models.insert(model)
+            }
             if !model.isEmpty, input != nil || output != nil {
                 if let cost = prices.cost(model: model, atMicros: micros, inputTokens: input ?? 0, outputTokens: output ?? 0, cachedInputTokens: cached ?? 0) {
                     entry.cost += cost
+                    trace.cost += cost
                 } else {
+                    trace.unpriced += 1
                     entry.unpriced += 1
                     let unpricedKey = UnpricedKey(projectID: project, model: model, provider: provider)
                     let seen = unpriced[unpricedKey]
@@ -119,10 +160,49 @@ public struct RollupProcessor: Processor {
                 }
             }
             totals[key] = entry
+            if !traceID.isEmpty { traces[TraceKey(projectID: project, traceID: traceID)] = trace }
         }
         guard !totals.isEmpty else { return }
         try await merge(totals, on: transaction, logger: logger)
         try await record(unpriced, on: transaction, logger: logger)
+        try await record(traces, on: transaction, logger: logger)
+    }
+
+    private func record(_ traces: [TraceKey: TraceTotals], on transaction: PostgresConnection, logger: Logger) async throws {
+        guard !traces.isEmpty else { return }
+        // Arrays of optional text do not bind, so an absent root is sent as U+0001 and made NULL
+        // again in SQL; model and service sets travel as U+001F-separated text.
+        let rows = Array(traces)
+        try await transaction.query("""
+            INSERT INTO trace_summary (project_id, trace_id, start_time, end_time, root_name, root_service, span_count, llm_calls,
+                                       error_count, input_tokens, output_tokens, cost_usd, unpriced, models, services)
+            SELECT project_id, trace_id,
+                   'epoch'::timestamptz + start_us::float8 * interval '1 microsecond',
+                   'epoch'::timestamptz + end_us::float8 * interval '1 microsecond',
+                   nullif(root_name, E'\\x01'), nullif(root_service, E'\\x01'), span_count, llm_calls, error_count, input_tokens, output_tokens,
+                   cost::numeric, unpriced, string_to_array(models, E'\\x1f'), string_to_array(services, E'\\x1f')
+            FROM unnest(\(rows.map(\.key.projectID)), \(rows.map(\.key.traceID)), \(rows.map(\.value.startMicros)), \(rows.map(\.value.endMicros)),
+                        \(rows.map { $0.value.rootName ?? "\u{01}" }), \(rows.map { $0.value.rootService ?? "\u{01}" }), \(rows.map(\.value.spans)),
+                        \(rows.map(\.value.llmCalls)), \(rows.map(\.value.errors)), \(rows.map(\.value.inputTokens)), \(rows.map(\.value.outputTokens)),
+                        \(rows.map { "\($0.value.cost)" }), \(rows.map(\.value.unpriced)),
+                        \(rows.map { $0.value.models.sorted().joined(separator: "\u{1F}") }), \(rows.map { $0.value.services.sorted().joined(separator: "\u{1F}") }))
+                 AS t(project_id, trace_id, start_us, end_us, root_name, root_service, span_count, llm_calls, error_count,
+                      input_tokens, output_tokens, cost, unpriced, models, services)
+            ON CONFLICT (project_id, trace_id) DO UPDATE SET
+                start_time = least(trace_summary.start_time, excluded.start_time),
+                end_time = greatest(trace_summary.end_time, excluded.end_time),
+                root_name = coalesce(excluded.root_name, trace_summary.root_name),
+                root_service = coalesce(excluded.root_service, trace_summary.root_service),
+                span_count = trace_summary.span_count + excluded.span_count,
+                llm_calls = trace_summary.llm_calls + excluded.llm_calls,
+                error_count = trace_summary.error_count + excluded.error_count,
+                input_tokens = trace_summary.input_tokens + excluded.input_tokens,
+                output_tokens = trace_summary.output_tokens + excluded.output_tokens,
+                cost_usd = trace_summary.cost_usd + excluded.cost_usd,
+                unpriced = trace_summary.unpriced + excluded.unpriced,
+                models = ARRAY(SELECT DISTINCT m FROM unnest(trace_summary.models || excluded.models) AS m WHERE m <> '' ORDER BY m),
+                services = ARRAY(SELECT DISTINCT m FROM unnest(trace_summary.services || excluded.services) AS m ORDER BY m)
+            """, logger: logger)
     }
 
     private func merge(_ totals: [Key: Totals], on transaction: PostgresConnection, logger: Logger) async throws {

@@ -54,6 +54,7 @@ struct CollectorHarness {
             keys: KeyStore(executor: client, cacheTTL: .zero, logger: test.logger),
             reader: EventReader(executor: client, logger: test.logger),
             rollups: RollupReader(executor: client, logger: test.logger),
+            traces: TraceReader(executor: client, logger: test.logger),
             database: client,
             registry: sharedRegistry,
             configuration: configuration
