@@ -85,6 +85,21 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/v1/timeseries": {
+          "get": {
+            "summary": "One metric per step-long bucket, from the minute rollups (read role)",
+            "security": [{"apiKey": []}],
+            "parameters": [
+              {"name": "metric", "in": "query", "required": true, "schema": {"type": "string", "enum": ["count", "errors", "error_rate", "clock_skewed", "latency_p50", "latency_p90", "latency_p95", "latency_p99", "ttft_p50", "ttft_p90", "ttft_p95", "ttft_p99", "input_tokens", "output_tokens", "cost_usd", "unpriced_calls"]}},
+              {"name": "step", "in": "query", "description": "whole minutes: 1m, 5m, 1h, 1d or seconds; default 1m", "schema": {"type": "string"}},
+              {"name": "from", "in": "query", "schema": {"type": "string"}},
+              {"name": "to", "in": "query", "schema": {"type": "string"}},
+              {"name": "service", "in": "query", "schema": {"type": "string"}},
+              {"name": "model", "in": "query", "schema": {"type": "string"}}
+            ],
+            "responses": {"200": {"description": "metric, step_seconds and points [{t, value}]; value null where undefined"}, "400": {"description": "bad parameter"}}
+          }
+        },
         "/api/v1/traces": {
           "get": {
             "summary": "Trace search over per-trace summaries, newest first (read role)",

@@ -52,6 +52,7 @@ public enum VigilRouter {
         let read = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .read))
         EventsController(reader: dependencies.reader).addRoutes(to: read)
         SummaryController(rollups: dependencies.rollups).addRoutes(to: read)
+        TimeseriesController(rollups: dependencies.rollups).addRoutes(to: read)
         TracesController(traces: dependencies.traces, events: dependencies.reader).addRoutes(to: read)
         return router
     }

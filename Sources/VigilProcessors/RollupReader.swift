@@ -43,6 +43,11 @@ public struct RollupReader: Sendable {
         public var costUSD = Decimal(0)
         /// LLM calls whose model has no price.
         public var unpricedCalls: Int64 = 0
+
+        /// An empty group with these dimension values.
+        public init(dimensions: [(Dimension, String)]) {
+            self.dimensions = dimensions
+        }
     }
 
     /// A model seen without a price.
@@ -71,11 +76,37 @@ public struct RollupReader: Sendable {
     /// The summary of `projectID`'s spans in the minutes starting in [`fromMicros`, `toMicros`),
     /// optionally of one service and one model, grouped by `groupBy` (one group for no dimensions).
     public func summary(projectID: Int64, fromMicros: Int64, toMicros: Int64, service: String?, model: String?, groupBy: [Dimension]) async throws -> [Group] {
+        let groups = try await fold(projectID: projectID, fromMicros: fromMicros, toMicros: toMicros, service: service, model: model) { row in
+            let values: [Dimension: String] = [.service: row.service, .model: row.model, .operation: row.operation, .status: row.status]
+            return (groupBy.map { values[$0] ?? "" }, groupBy.map { ($0, values[$0] ?? "") })
+        }
+        return groups.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.value)
+    }
+
+    /// One group per `stepMicros`-long bucket (aligned to the epoch) that has data, keyed by the
+    /// bucket's start; the same filters as `summary`.
+    public func series(projectID: Int64, fromMicros: Int64, toMicros: Int64, stepMicros: Int64, service: String?, model: String?) async throws -> [Int64: Group] {
+        let groups = try await fold(projectID: projectID, fromMicros: fromMicros, toMicros: toMicros, service: service, model: model) { row in
+            ([String(row.minuteMicros.floorDivided(by: stepMicros) * stepMicros)], [])
+        }
+        return Dictionary(uniqueKeysWithValues: groups.map { (Int64($0.key[0])!, $0.value) })
+    }
+
+    private struct Row {
+        var minuteMicros: Int64
+        var service: String
+        var model: String
+        var operation: String
+        var status: String
+    }
+
+    /// Reads the matching minute rows and merges them into groups by `key`.
+    private func fold(projectID: Int64, fromMicros: Int64, toMicros: Int64, service: String?, model: String?, key: (Row) -> ([String], [(Dimension, String)])) async throws -> [[String]: Group] {
         let serviceFilter = service ?? ""
         let modelFilter = model.map(ModelName.normalise) ?? ""
         let rows = try await executor.execute("""
-            SELECT service, model, operation, status, count, errors, skewed, latency_sketch, ttft_sketch,
-                   input_tokens, output_tokens, cost_usd::text, unpriced
+            SELECT (extract(epoch FROM minute) * 1000000)::bigint, service, model, operation, status, count, errors, skewed,
+                   latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd::text, unpriced
             FROM rollup_minute
             WHERE project_id = \(projectID)
               AND minute >= 'epoch'::timestamptz + \(fromMicros)::float8 * interval '1 microsecond'
@@ -84,27 +115,26 @@ public struct RollupReader: Sendable {
               AND (\(modelFilter) = '' OR model = \(modelFilter))
             """, logger: logger)
         var groups: [[String]: Group] = [:]
-        for try await row in rows.decode((String, String, String, String, Int64, Int64, Int64, ByteBuffer, ByteBuffer, Int64, Int64, String, Int64).self) {
-            let values: [Dimension: String] = [.service: row.0, .model: row.1, .operation: row.2, .status: row.3]
-            let key = groupBy.map { values[$0] ?? "" }
-            var group = groups[key] ?? Group(dimensions: groupBy.map { ($0, values[$0] ?? "") })
-            guard let latency = QuantileSketch(encoded: Array(buffer: row.7)), let ttft = QuantileSketch(encoded: Array(buffer: row.8)),
-                  let cost = Decimal(string: row.11, locale: Locale(identifier: "en_US_POSIX"))
+        for try await row in rows.decode((Int64, String, String, String, String, Int64, Int64, Int64, ByteBuffer, ByteBuffer, Int64, Int64, String, Int64).self) {
+            let (groupKey, dimensions) = key(Row(minuteMicros: row.0, service: row.1, model: row.2, operation: row.3, status: row.4))
+            var group = groups[groupKey] ?? Group(dimensions: dimensions)
+            guard let latency = QuantileSketch(encoded: Array(buffer: row.8)), let ttft = QuantileSketch(encoded: Array(buffer: row.9)),
+                  let cost = Decimal(string: row.12, locale: Locale(identifier: "en_US_POSIX"))
             else {
                 throw VigilError(.unavailable, "a stored rollup row is unreadable; run vigil replay rollup")
             }
-            group.count += row.4
-            group.errors += row.5
-            group.skewed += row.6
+            group.count += row.5
+            group.errors += row.6
+            group.skewed += row.7
             group.latency.merge(latency)
             group.ttft.merge(ttft)
-            group.inputTokens += row.9
-            group.outputTokens += row.10
+            group.inputTokens += row.10
+            group.outputTokens += row.11
             group.costUSD += cost
-            group.unpricedCalls += row.12
-            groups[key] = group
+            group.unpricedCalls += row.13
+            groups[groupKey] = group
         }
-        return groups.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.value)
+        return groups
     }
 
     /// The models `projectID` called that have no price, most called first.

@@ -71,6 +71,29 @@ struct SummaryRouteTests {
                 let groups = try json(response.body)["groups"] as? [[String: Any]] ?? []
                 #expect(groups.isEmpty, "another project's key sees none of it")
             }
+            let tenMinutesAgo = Int64(Date().timeIntervalSince1970 * 1000) - 600_000
+            try await client.execute(uri: "/api/v1/timeseries?metric=count&step=1m&from=\(tenMinutesAgo)", method: .get, headers: headers(key: harness.readKey, contentType: nil)) { response in
+                #expect(response.status == .ok)
+                let points = try json(response.body)["points"] as? [[String: Any]] ?? []
+                #expect((10...11).contains(points.count), "one point a minute")
+                #expect(points.compactMap { $0["value"] as? Int }.reduce(0, +) == 3)
+            }
+            try await client.execute(uri: "/api/v1/timeseries?metric=cost_usd&step=1h&model=gpt-4o&from=\(tenMinutesAgo)", method: .get, headers: headers(key: harness.readKey, contentType: nil)) { response in
+                let values = (try json(response.body)["points"] as? [[String: Any]] ?? []).map { "\($0["value"] ?? "")" }
+                #expect(values.contains("0.0105"))
+            }
+            try await client.execute(uri: "/api/v1/timeseries?metric=latency_p99&step=5m&from=\(tenMinutesAgo)", method: .get, headers: headers(key: harness.readKey, contentType: nil)) { response in
+                let points = try json(response.body)["points"] as? [[String: Any]] ?? []
+                #expect(points.contains { $0["value"] is NSNull }, "empty buckets have no percentile")
+                #expect(points.contains { ($0["value"] as? Double ?? 0) > 200 })
+            }
+            for (bad, parameter) in [("metric=nope", "metric"), ("metric=count&step=30s", "step"), ("metric=count&step=1m&from=0", "step")] {
+                try await client.execute(uri: "/api/v1/timeseries?\(bad)", method: .get, headers: headers(key: harness.readKey, contentType: nil)) { response in
+                    #expect(response.status == .badRequest, "\(bad)")
+                    let message = (try json(response.body)["error"] as? [String: Any])?["message"] as? String ?? ""
+                    #expect(message.contains(parameter), "\(bad): \(message)")
+                }
+            }
             for (bad, parameter) in [("from=yesterday", "from"), ("to=2026-13-01T00:00:00Z", "to"), ("group_by=colour", "group_by"), ("from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "from")] {
                 try await client.execute(uri: "/api/v1/summary?\(bad)", method: .get, headers: headers(key: harness.readKey, contentType: nil)) { response in
                     #expect(response.status == .badRequest, "\(bad)")
