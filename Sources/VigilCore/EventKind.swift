@@ -12,6 +12,8 @@ public struct EventKind: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let metricPoint = EventKind(rawValue: "metric_point")
     /// An OpenTelemetry log record.
     public static let logRecord = EventKind(rawValue: "log_record")
+    /// An evaluation of an LLM output (a score, a label, or both), sent to the evaluations API.
+    public static let evaluation = EventKind(rawValue: "evaluation")
     /// A project was created.
     public static let projectCreated = EventKind(rawValue: "project_created")
     /// An API key was created.

@@ -80,9 +80,23 @@ enum OpenAPIDocument {
                   "count": {"type": "integer"}, "errors": {"type": "integer"}, "error_rate": {"type": "number"}, "clock_skewed": {"type": "integer"},
                   "latency_ms": {"type": ["object", "null"], "properties": {"p50": {"type": "number"}, "p90": {"type": "number"}, "p95": {"type": "number"}, "p99": {"type": "number"}}},
                   "ttft_ms": {"type": ["object", "null"], "properties": {"p50": {"type": "number"}, "p90": {"type": "number"}, "p95": {"type": "number"}, "p99": {"type": "number"}}},
-                  "input_tokens": {"type": "integer"}, "output_tokens": {"type": "integer"}, "cost_usd": {"type": "number"}, "unpriced_calls": {"type": "integer"}}}}}}}}},
+                  "input_tokens": {"type": "integer"}, "output_tokens": {"type": "integer"}, "cost_usd": {"type": "number"}, "unpriced_calls": {"type": "integer"},
+                  "quality": {"type": "object", "description": "mean score by evaluation or check name (null when only labels); present for groupings by service and model only", "additionalProperties": {"type": ["number", "null"]}},
+                  "quality_counts": {"type": "object", "additionalProperties": {"type": "integer"}}}}}}}}}},
               "400": {"description": "bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             }
+          }
+        },
+        "/api/v1/evaluations": {
+          "post": {
+            "summary": "Evaluations of LLM outputs: one object, an array, or {evaluations: [...]}, at most 1000 (ingest role)",
+            "security": [{"apiKey": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {
+              "trace_id": {"type": "string", "pattern": "^[0-9a-fA-F]{32}$"}, "span_id": {"type": "string", "pattern": "^[0-9a-fA-F]{16}$"},
+              "name": {"type": "string"}, "value": {"type": ["number", "boolean", "string"]}, "evaluator": {"type": "string"},
+              "comment": {"type": "string"}, "time": {"type": ["string", "integer"], "description": "RFC 3339 or Unix ms; receipt time when absent"}},
+              "required": ["trace_id", "name", "value"]}}}},
+            "responses": {"200": {"description": "{accepted: N}, after commit"}, "400": {"description": "names the evaluation and field"}, "415": {"description": "not JSON"}}
           }
         },
         "/api/v1/timeseries": {

@@ -66,6 +66,14 @@ public struct SummaryController: Sendable {
             writer.int("output_tokens", group.outputTokens)
             writer.raw("cost_usd", Array("\(group.costUSD)".utf8))
             writer.int("unpriced_calls", group.unpricedCalls)
+            writer.beginObject("quality")
+            for (name, totals) in group.quality.sorted(by: { $0.key < $1.key }) {
+                if let mean = totals.mean { writer.double(name, mean) } else { writer.null(name) }
+            }
+            writer.endObject()
+            writer.beginObject("quality_counts")
+            for (name, totals) in group.quality.sorted(by: { $0.key < $1.key }) { writer.int(name, totals.count) }
+            writer.endObject()
             writer.endObject()
         }
         writer.endArray()

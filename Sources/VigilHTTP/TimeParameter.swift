@@ -7,7 +7,15 @@ internal import VigilCore
 enum TimeParameter {
     static func micros(_ query: Parameters, _ name: String, default value: Int64) throws -> Int64 {
         guard let text = query.get(name), !text.isEmpty else { return value }
-        if text.allSatisfy(\.isNumber), let millis = Int64(text), millis < 100_000_000_000_000 {
+        guard let micros = parse(text) else {
+            throw VigilError(.invalidInput, "query parameter \(name)=\(text) must be an RFC 3339 time (2026-11-29T10:00:00Z) or Unix milliseconds")
+        }
+        return micros
+    }
+
+    /// Microseconds since the epoch of an RFC 3339 time or Unix milliseconds; nil for anything else.
+    static func parse(_ text: String) -> Int64? {
+        if !text.isEmpty, text.allSatisfy(\.isNumber), let millis = Int64(text), millis < 100_000_000_000_000 {
             return millis * 1000
         }
         for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
@@ -17,6 +25,6 @@ enum TimeParameter {
                 return Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
             }
         }
-        throw VigilError(.invalidInput, "query parameter \(name)=\(text) must be an RFC 3339 time (2026-11-29T10:00:00Z) or Unix milliseconds")
+        return nil
     }
 }

@@ -49,6 +49,7 @@ public enum VigilRouter {
         }
         let ingest = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .ingest))
         OTLPController(appender: dependencies.appender, configuration: dependencies.configuration).addRoutes(to: ingest)
+        EvaluationsController(appender: dependencies.appender, maxBodyBytes: dependencies.configuration.maxBodyBytes).addRoutes(to: ingest)
         let read = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .read))
         EventsController(reader: dependencies.reader).addRoutes(to: read)
         SummaryController(rollups: dependencies.rollups).addRoutes(to: read)

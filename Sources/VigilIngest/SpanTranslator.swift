@@ -1,4 +1,3 @@
-internal import Crypto
 internal import VigilCore
 internal import VigilOTLPProto
 
@@ -118,15 +117,5 @@ enum SpanTranslator {
         case .error: "error"
         default: "unset"
         }
-    }
-}
-
-/// Dedup keys for kinds without a natural id: the first 16 bytes of SHA-256 over kind and body.
-enum ContentKey {
-    static func make(kind: EventKind, body: [UInt8]) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: Array(kind.rawValue.utf8) + [0])
-        hasher.update(data: body)
-        return Array(hasher.finalize().prefix(16))
     }
 }

@@ -12,8 +12,8 @@ internal import VigilStats
 public struct RollupProcessor: Processor {
     /// `rollup`.
     public let name = "rollup"
-    /// `rollup_minute`, `unpriced_models` and `trace_summary`.
-    public let projectionTables = ["rollup_minute", "unpriced_models", "trace_summary"]
+    /// `rollup_minute`, `unpriced_models`, `trace_summary` and `quality_minute`.
+    public let projectionTables = ["rollup_minute", "unpriced_models", "trace_summary", "quality_minute"]
 
     private let prices: PriceTable
 
@@ -162,10 +162,13 @@ public struct RollupProcessor: Processor {
             totals[key] = entry
             if !traceID.isEmpty { traces[TraceKey(projectID: project, traceID: traceID)] = trace }
         }
-        guard !totals.isEmpty else { return }
-        try await merge(totals, on: transaction, logger: logger)
+        if !totals.isEmpty {
+            try await merge(totals, on: transaction, logger: logger)
+        }
         try await record(unpriced, on: transaction, logger: logger)
         try await record(traces, on: transaction, logger: logger)
+        // After the trace summaries, so an evaluation of a trace in this batch finds it.
+        try await foldQuality(after: after, through: through, on: transaction, logger: logger)
     }
 
     private func record(_ traces: [TraceKey: TraceTotals], on transaction: PostgresConnection, logger: Logger) async throws {

@@ -43,10 +43,27 @@ public struct RollupReader: Sendable {
         public var costUSD = Decimal(0)
         /// LLM calls whose model has no price.
         public var unpricedCalls: Int64 = 0
+        /// Output quality by evaluation or check name: how many, how many had a score, their exact sum.
+        public var quality: [String: QualityTotals] = [:]
 
         /// An empty group with these dimension values.
         public init(dimensions: [(Dimension, String)]) {
             self.dimensions = dimensions
+        }
+    }
+
+    /// One quality name's totals in a group.
+    public struct QualityTotals: Sendable, Equatable {
+        /// Evaluations (or checked spans).
+        public var count: Int64 = 0
+        /// Those with a numeric or true/false score.
+        public var scored: Int64 = 0
+        /// The exact sum of the scores.
+        public var sum = Decimal(0)
+
+        /// The mean score, nil when nothing was scored.
+        public var mean: Double? {
+            scored == 0 ? nil : NSDecimalNumber(decimal: sum / Decimal(scored)).doubleValue
         }
     }
 
@@ -80,7 +97,34 @@ public struct RollupReader: Sendable {
             let values: [Dimension: String] = [.service: row.service, .model: row.model, .operation: row.operation, .status: row.status]
             return (groupBy.map { values[$0] ?? "" }, groupBy.map { ($0, values[$0] ?? "") })
         }
-        return groups.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.value)
+        var withQuality = groups
+        // Quality is kept per service and model; it joins groupings by those alone.
+        if groupBy.allSatisfy({ $0 == .service || $0 == .model }) {
+            let serviceFilter = service ?? ""
+            let modelFilter = model.map(ModelName.normalise) ?? ""
+            let rows = try await executor.execute("""
+                SELECT service, model, name, sum(count)::bigint, sum(scored)::bigint, sum(score_sum)::text
+                FROM quality_minute
+                WHERE project_id = \(projectID)
+                  AND minute >= 'epoch'::timestamptz + \(fromMicros)::float8 * interval '1 microsecond'
+                  AND minute < 'epoch'::timestamptz + \(toMicros)::float8 * interval '1 microsecond'
+                  AND (\(serviceFilter) = '' OR service = \(serviceFilter))
+                  AND (\(modelFilter) = '' OR model = \(modelFilter))
+                GROUP BY service, model, name
+                """, logger: logger)
+            for try await (rowService, rowModel, name, count, scored, sum) in rows.decode((String, String, String, Int64, Int64, String).self) {
+                let values: [Dimension: String] = [.service: rowService, .model: rowModel]
+                let key = groupBy.map { values[$0] ?? "" }
+                var group = withQuality[key] ?? Group(dimensions: groupBy.map { ($0, values[$0] ?? "") })
+                var totals = group.quality[name] ?? QualityTotals()
+                totals.count += count
+                totals.scored += scored
+                totals.sum += Decimal(string: sum, locale: Locale(identifier: "en_US_POSIX")) ?? 0
+                group.quality[name] = totals
+                withQuality[key] = group
+            }
+        }
+        return withQuality.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.value)
     }
 
     /// One group per `stepMicros`-long bucket (aligned to the epoch) that has data, keyed by the

@@ -54,7 +54,7 @@ struct APIRouteTests {
                 #expect(response.status == .ok)
                 let document = try json(response.body)
                 let paths = try #require(document["paths"] as? [String: Any])
-                for path in ["/v1/traces", "/v1/metrics", "/v1/logs", "/api/v1/events", "/api/v1/summary", "/api/v1/timeseries", "/api/v1/models/unpriced", "/api/v1/traces", "/api/v1/traces/{trace_id}", "/healthz", "/readyz", "/metrics"] {
+                for path in ["/v1/traces", "/v1/metrics", "/v1/logs", "/api/v1/events", "/api/v1/summary", "/api/v1/evaluations", "/api/v1/timeseries", "/api/v1/models/unpriced", "/api/v1/traces", "/api/v1/traces/{trace_id}", "/healthz", "/readyz", "/metrics"] {
                     #expect(paths[path] != nil, "\(path)")
                 }
             }

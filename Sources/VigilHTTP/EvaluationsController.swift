@@ -1,0 +1,163 @@
+internal import Foundation
+public import Hummingbird
+internal import NIOCore
+internal import VigilCore
+public import VigilEventLog
+
+/// `POST /api/v1/evaluations`: scores and labels of LLM outputs from an app's own evaluators,
+/// one object, an array, or `{"evaluations": [...]}` (at most 1000). Each needs `trace_id`
+/// (32 hex digits), `name` and `value` (a number, true/false, or a label), and may carry `span_id`,
+/// `evaluator`, `comment` and `time` (RFC 3339 or Unix ms; receipt time when absent). Answered after
+/// the evaluations are committed as `evaluation` events; the rollup processor aggregates them.
+public struct EvaluationsController: Sendable {
+    private let appender: EventAppender
+    private let maxBodyBytes: Int
+
+    /// Makes the controller, appending through `appender`.
+    public init(appender: EventAppender, maxBodyBytes: Int) {
+        self.appender = appender
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// Adds the route to `group` (guarded with the ingest role by the caller).
+    public func addRoutes(to group: RouterGroup<VigilRequestContext>) {
+        group.post("/api/v1/evaluations") { request, context in
+            try await create(request: request, context: context)
+        }
+    }
+
+    func create(request: Request, context: VigilRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        guard OTLPContentType.isJSON(request.headers[.contentType]) else {
+            throw VigilError(.unsupportedMediaType, "send the evaluations as application/json")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw VigilError(.tooLarge, "the body is larger than the limit of \(maxBodyBytes) bytes")
+        }
+        let items: [EvaluationInput]
+        let decoder = JSONDecoder()
+        let bytes = Data(Array(buffer: body))
+        if let list = try? decoder.decode([EvaluationInput].self, from: bytes) {
+            items = list
+        } else if let wrapped = try? decoder.decode(EvaluationBatch.self, from: bytes) {
+            items = wrapped.evaluations
+        } else {
+            do {
+                items = [try decoder.decode(EvaluationInput.self, from: bytes)]
+            } catch {
+                throw VigilError(.invalidInput, "send an evaluation object, an array of them, or {\"evaluations\": [...]}, as JSON")
+            }
+        }
+        guard !items.isEmpty, items.count <= 1000 else {
+            throw VigilError(.invalidInput, "send 1 to 1000 evaluations at a time (got \(items.count))")
+        }
+        let now = EventTime.nowMicros()
+        let events = try items.enumerated().map { index, item in
+            try Self.event(item, index: index, projectID: principal.projectID, nowMicros: now)
+        }
+        try await appender.append(events)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"accepted\":\(events.count)}")))
+    }
+
+    static func event(_ item: EvaluationInput, index: Int, projectID: Int64, nowMicros: Int64) throws -> NewEvent {
+        func bad(_ message: String) -> VigilError { VigilError(.invalidInput, "evaluation \(index): \(message)") }
+        guard let trace = item.trace_id?.lowercased(), trace.count == 32, Hex.decode(trace) != nil,
+              trace != String(repeating: "0", count: 32) else {
+            throw bad("trace_id must be 32 hex digits")
+        }
+        var span: String?
+        if let text = item.span_id?.lowercased() {
+            guard text.count == 16, Hex.decode(text) != nil else { throw bad("span_id must be 16 hex digits") }
+            span = text
+        }
+        guard let name = item.name, !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
+            throw bad("name must be a non-empty string of at most 200 characters")
+        }
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.string("trace_id", trace)
+        if let span { writer.string("span_id", span) }
+        writer.string("name", name)
+        switch item.value {
+        case .bool(let flag)?:
+            writer.double("score", flag ? 1 : 0)
+            writer.string("label", flag ? "true" : "false")
+        case .number(let number)?:
+            guard number.isFinite else { throw bad("value must be finite") }
+            writer.double("score", number)
+        case .label(let label)?:
+            guard !label.isEmpty, label.count <= 200 else { throw bad("a label value must be 1 to 200 characters") }
+            writer.string("label", label)
+        case nil:
+            throw bad("value must be a number, true/false or a label")
+        }
+        for (field, value) in [("evaluator", item.evaluator), ("comment", item.comment)] {
+            guard let value else { continue }
+            guard value.count <= 10_000 else { throw bad("\(field) must be at most 10000 characters") }
+            writer.string(field, value)
+        }
+        var micros = nowMicros
+        if let time = item.time {
+            guard let parsed = TimeParameter.parse(time.text) else { throw bad("time must be an RFC 3339 time or Unix milliseconds") }
+            micros = parsed
+        }
+        writer.string("time", CivilTime.rfc3339(micros: micros))
+        writer.endObject()
+        return NewEvent(projectID: projectID, kind: .evaluation, occurredAtMicros: micros, dedupKey: ContentKey.make(kind: .evaluation, body: writer.bytes), body: writer.bytes)
+    }
+}
+
+/// One evaluation as an app sends it.
+struct EvaluationInput: Decodable {
+    enum Value: Decodable {
+        case bool(Bool)
+        case number(Double)
+        case label(String)
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let flag = try? container.decode(Bool.self) {
+                self = .bool(flag)
+            } else if let number = try? container.decode(Double.self) {
+                self = .number(number)
+            } else {
+                self = .label(try container.decode(String.self))
+            }
+        }
+    }
+
+    struct Time: Decodable {
+        var text: String
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let millis = try? container.decode(Int64.self) {
+                text = String(millis)
+            } else {
+                text = try container.decode(String.self)
+            }
+        }
+    }
+
+    var trace_id: String?
+    var span_id: String?
+    var name: String?
+    var value: Value?
+    var evaluator: String?
+    var comment: String?
+    var time: Time?
+}
+
+struct EvaluationBatch: Decodable {
+    var evaluations: [EvaluationInput]
+}
+
+/// Content types for JSON request bodies.
+enum OTLPContentType {
+    static func isJSON(_ value: String?) -> Bool {
+        (value?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }) == "application/json"
+    }
+}

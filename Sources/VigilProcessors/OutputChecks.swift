@@ -1,0 +1,59 @@
+internal import Foundation
+
+/// Vigil's built-in checks on an LLM span's output: empty output, a refusal (an output that opens
+/// with a refusal, or a content-filter finish), output cut off by the
+/// length limit, and JSON that does not parse where JSON output was asked for. Each is a quality
+/// score of 1 (problem present) or 0 under its name.
+enum OutputChecks {
+    static let emptyOutput = "check.empty_output"
+    static let refusal = "check.refusal"
+    static let truncated = "check.truncated"
+    static let invalidJSON = "check.invalid_json"
+
+    private static let refusalPhrases = [
+        "i can't help with", "i cannot help with", "i can't assist with", "i cannot assist with",
+        "i'm sorry, but i can't", "i am sorry, but i cannot", "i'm unable to help", "i am unable to help",
+        "i won't be able to help", "i can't provide", "i cannot provide", "i'm not able to help",
+    ]
+
+    /// The check scores of one span, given its output attribute (raw), finish reasons and whether
+    /// JSON output was requested. No output attribute: no checks (the span carries no output).
+    static func scores(output: String?, finishReasons: [String], jsonRequested: Bool) -> [(String, Int)] {
+        guard let output else { return [] }
+        let (text, toolCalls) = self.text(of: output)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let lowered = trimmed.lowercased()
+        let reasons = finishReasons.map { $0.lowercased() }
+        var results: [(String, Int)] = [
+            (emptyOutput, trimmed.isEmpty && !toolCalls ? 1 : 0),
+            (refusal, reasons.contains("content_filter") || refusalPhrases.contains { lowered.hasPrefix($0) } ? 1 : 0),
+            (truncated, reasons.contains("length") || reasons.contains("max_tokens") ? 1 : 0),
+        ]
+        if jsonRequested {
+            let data = Data(trimmed.utf8)
+            let valid = !trimmed.isEmpty && (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil
+            results.append((invalidJSON, valid ? 0 : 1))
+        }
+        return results
+    }
+
+    /// The text of an output attribute (the text parts of `gen_ai.output.messages` when it is that
+    /// JSON form, otherwise the attribute itself) and whether it holds tool calls, which are output too.
+    static func text(of output: String) -> (text: String, toolCalls: Bool) {
+        guard output.first == "[", let data = output.data(using: .utf8),
+              let messages = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+        else { return (output, false) }
+        var texts: [String] = []
+        var toolCalls = false
+        for message in messages {
+            if let content = message["content"] as? String { texts.append(content) }
+            if message["tool_calls"] != nil { toolCalls = true }
+            for part in message["parts"] as? [[String: Any]] ?? [] {
+                let type = part["type"] as? String ?? "text"
+                if type == "text", let content = part["content"] as? String { texts.append(content) }
+                if type == "tool_call" { toolCalls = true }
+            }
+        }
+        return (texts.joined(separator: "\n"), toolCalls)
+    }
+}

@@ -1,0 +1,37 @@
+import Testing
+@testable import VigilProcessors
+
+@Suite("Built-in output checks")
+struct OutputChecksTests {
+    func scores(_ output: String?, reasons: [String] = ["stop"], json: Bool = false) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: OutputChecks.scores(output: output, finishReasons: reasons, jsonRequested: json))
+    }
+
+    @Test("a span without an output attribute is not checked")
+    func noOutput() {
+        #expect(scores(nil).isEmpty)
+    }
+
+    @Test("empty, refused, truncated and invalid JSON outputs are flagged; good ones are not")
+    func flags() {
+        #expect(scores("  \n") == ["check.empty_output": 1, "check.refusal": 0, "check.truncated": 0])
+        #expect(scores("Paris is the capital of France.") == ["check.empty_output": 0, "check.refusal": 0, "check.truncated": 0])
+        #expect(scores("I'm sorry, but I can't help with that request.")["check.refusal"] == 1)
+        #expect(scores("Sure. I can't provide medical advice, but here is general information.")["check.refusal"] == 0, "only an output that opens with a refusal counts as one")
+        #expect(scores("whatever", reasons: ["content_filter"])["check.refusal"] == 1)
+        #expect(scores("The answer is", reasons: ["length"])["check.truncated"] == 1)
+        #expect(scores("{\"a\": 1}", json: true)["check.invalid_json"] == 0)
+        #expect(scores("{\"a\": 1", json: true)["check.invalid_json"] == 1)
+        #expect(scores("{\"a\": 1", json: false)["check.invalid_json"] == nil)
+    }
+
+    @Test("gen_ai.output.messages is read for its text parts; a tool call is not an empty output")
+    func structuredMessages() {
+        let text = #"[{"role":"assistant","parts":[{"type":"text","content":"I cannot help with that."}],"finish_reason":"stop"}]"#
+        #expect(scores(text)["check.refusal"] == 1)
+        let tool = #"[{"role":"assistant","parts":[{"type":"tool_call","id":"1","name":"lookup","arguments":{}}]}]"#
+        #expect(scores(tool)["check.empty_output"] == 0)
+        let empty = #"[{"role":"assistant","parts":[{"type":"text","content":""}]}]"#
+        #expect(scores(empty)["check.empty_output"] == 1)
+    }
+}
