@@ -141,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilStatsTests",
-            dependencies: ["VigilStats"],
+            dependencies: ["VigilStats", "VigilTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

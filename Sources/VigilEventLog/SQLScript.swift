@@ -1,3 +1,5 @@
+internal import VigilCore
+
 /// Splits a SQL file into statements, so each runs on its own through the extended protocol.
 /// Semicolons inside quotes, dollar-quoted bodies and comments do not split.
 enum SQLScript {
@@ -74,15 +76,5 @@ enum SQLScript {
         }
         flush()
         return statements
-    }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
-        return String(scalars[first...last])
     }
 }

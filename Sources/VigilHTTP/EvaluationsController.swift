@@ -59,7 +59,7 @@ public struct EvaluationsController: Sendable {
             try Self.event(item, index: index, projectID: principal.projectID, nowMicros: now)
         }
         try await appender.append(events)
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"accepted\":\(events.count)}")))
+        return Response.json("{\"accepted\":\(events.count)}")
     }
 
     static func event(_ item: EvaluationInput, index: Int, projectID: Int64, nowMicros: Int64) throws -> NewEvent {

@@ -33,7 +33,7 @@ public struct EventsController: Sendable {
         writer.endArray()
         writer.int("next_after", events.last?.seq ?? after)
         writer.endObject()
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+        return Response.json(writer.bytes)
     }
 }
 

@@ -19,12 +19,12 @@ public struct HealthController: Sendable {
     /// Adds the routes to `router`.
     public func addRoutes(to router: Router<VigilRequestContext>) {
         router.get("/healthz") { _, _ in
-            Self.json("{\"status\":\"ok\"}")
+            Response.json("{\"status\":\"ok\"}")
         }
         router.get("/readyz") { _, context in
             do {
                 try await executor.ping(logger: context.logger)
-                return Self.json("{\"status\":\"ready\"}")
+                return Response.json("{\"status\":\"ready\"}")
             } catch {
                 throw VigilError(.unavailable, "the database does not answer: \(Database.describe(error))", retryAfterSeconds: 1)
             }
@@ -40,7 +40,4 @@ public struct HealthController: Sendable {
         }
     }
 
-    static func json(_ text: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
 }

@@ -78,7 +78,7 @@ public struct SummaryController: Sendable {
         }
         writer.endArray()
         writer.endObject()
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+        return Response.json(writer.bytes)
     }
 
     func unpriced(context: VigilRequestContext) async throws -> Response {
@@ -98,7 +98,7 @@ public struct SummaryController: Sendable {
         }
         writer.endArray()
         writer.endObject()
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+        return Response.json(writer.bytes)
     }
 
     private static func percentiles(_ key: String, _ sketch: QuantileSketch, into writer: inout JSONWriter) {

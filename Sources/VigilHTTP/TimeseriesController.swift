@@ -101,7 +101,7 @@ public struct TimeseriesController: Sendable {
         }
         writer.endArray()
         writer.endObject()
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+        return Response.json(writer.bytes)
     }
 
     /// `30s`-style steps are refused: rollups are per minute. Accepts `1m`, `5m`, `1h`, `1d`, or seconds.

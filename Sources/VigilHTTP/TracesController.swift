@@ -69,7 +69,7 @@ public struct TracesController: Sendable {
         writer.endArray()
         if let next { writer.string("next_cursor", next.text) } else { writer.null("next_cursor") }
         writer.endObject()
-        return Self.json(writer.bytes)
+        return Response.json(writer.bytes)
     }
 
     func trace(context: VigilRequestContext) async throws -> Response {
@@ -98,7 +98,7 @@ public struct TracesController: Sendable {
         } else {
             document["summary"] = NSNull()
         }
-        return Self.json(Array(try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])))
+        return Response.json(Array(try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])))
     }
 
     static func write(_ trace: TraceReader.Summary, into writer: inout JSONWriter) {
@@ -125,9 +125,6 @@ public struct TracesController: Sendable {
         writer.endObject()
     }
 
-    static func json(_ bytes: [UInt8]) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
 }
 
 /// Nests span bodies under their parents (by `parent_span_id`), children in start order; spans

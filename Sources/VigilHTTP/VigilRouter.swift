@@ -45,7 +45,7 @@ public enum VigilRouter {
         router.add(middleware: ErrorMiddleware())
         HealthController(executor: dependencies.database, registry: dependencies.registry).addRoutes(to: router)
         router.get("/openapi.json") { _, _ in
-            HealthController.json(OpenAPIDocument.json)
+            Response.json(OpenAPIDocument.json)
         }
         let ingest = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .ingest))
         OTLPController(appender: dependencies.appender, configuration: dependencies.configuration).addRoutes(to: ingest)

@@ -1,3 +1,5 @@
+internal import VigilCore
+
 /// Model names as apps report them, brought to one form so they match the price table:
 /// lower case, no provider or region prefix (`openai/`, `models/`, `us.anthropic.`), no date or
 /// Bedrock version suffix (`-2024-08-06`, `-20241022`, `@20241022`, `-0125`, `-v2:0`, `-latest`).
@@ -61,15 +63,5 @@ public enum ModelName {
             if (1...12).contains(month), (1...31).contains(day) { return String(c[0..<n - 5]) }
         }
         return nil
-    }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
-        return String(scalars[first...last])
     }
 }

@@ -51,7 +51,7 @@ struct SyntheticSpan {
 }
 
 func syntheticSpans(count: Int, seed: UInt64, startMicros: Int64) -> [SyntheticSpan] {
-    var generator = SeededGenerator(state: seed)
+    var generator = SeededGenerator(seed: seed)
     let models: [String?] = ["gpt-4o-2024-08-06", "gpt-4o-mini", "claude-3-5-sonnet-20241022", "in-house-llm", nil]
     return (0..<count).map { index in
         let model = models[Int(generator.next() % UInt64(models.count))]
@@ -67,17 +67,6 @@ func syntheticSpans(count: Int, seed: UInt64, startMicros: Int64) -> [SyntheticS
             outputTokens: model == nil ? nil : Int64(generator.next() % 800),
             ttftSeconds: model == nil ? nil : Double(generator.next() % 900) / 1000 + 0.05
         )
-    }
-}
-
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

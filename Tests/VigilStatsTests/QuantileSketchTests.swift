@@ -1,18 +1,7 @@
 import Foundation
 import Testing
 import VigilStats
-
-/// A small seeded generator, so every run checks the same data.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import VigilTestSupport
 
 /// numpy's default quantile: linear interpolation between the order statistics at q·(n−1).
 func exactQuantile(_ sorted: [Double], _ q: Double) -> Double {
@@ -26,7 +15,7 @@ func exactQuantile(_ sorted: [Double], _ q: Double) -> Double {
 enum Distribution: String, CaseIterable {
     case lognormal, uniform, exponential, bimodal, constant, tiny
 
-    func sample(_ generator: inout SplitMix64) -> Double {
+    func sample(_ generator: inout SeededGenerator) -> Double {
         func uniform() -> Double { Double.random(in: Double.ulpOfOne..<1, using: &generator) }
         func normal() -> Double { sqrt(-2 * log(uniform())) * cos(2 * .pi * uniform()) }
         switch self {
@@ -44,7 +33,7 @@ enum Distribution: String, CaseIterable {
 struct QuantileSketchTests {
     @Test("every quantile is within the stated relative error of numpy's quantile", arguments: Distribution.allCases, [1, 2, 3, 10, 1_000, 50_000])
     func accuracy(distribution: Distribution, size: Int) {
-        var generator = SplitMix64(state: UInt64(size) &* 31 &+ UInt64(distribution.rawValue.count))
+        var generator = SeededGenerator(seed: UInt64(size) &* 31 &+ UInt64(distribution.rawValue.count))
         var sketch = QuantileSketch()
         var values: [Double] = []
         for _ in 0..<size {
@@ -66,7 +55,7 @@ struct QuantileSketchTests {
 
     @Test("merging sketches is the sketch of all the values, in any order")
     func merging() {
-        var generator = SplitMix64(state: 42)
+        var generator = SeededGenerator(seed: 42)
         var whole = QuantileSketch()
         var parts = [QuantileSketch](repeating: QuantileSketch(), count: 7)
         for index in 0..<20_000 {
@@ -105,7 +94,7 @@ struct QuantileSketchTests {
 
     @Test("the stored form reads back to the same sketch, and garbage is refused")
     func encoding() {
-        var generator = SplitMix64(state: 7)
+        var generator = SeededGenerator(seed: 7)
         var sketch = QuantileSketch()
         #expect(QuantileSketch(encoded: sketch.encoded()) == sketch)
         for _ in 0..<5_000 { sketch.add(Distribution.bimodal.sample(&generator)) }
