@@ -33,7 +33,9 @@ bench: deps release
 	@set -euo pipefail; \
 	  url=$$(scripts/test-postgres.sh start "$(TEST_PG_DIR)-bench"); \
 	  trap 'scripts/test-postgres.sh stop "$(TEST_PG_DIR)-bench"' EXIT; \
-	  Tests/e2e/.venv-proto/bin/python Benchmarks/ingest_bench.py --url "$$url" --vigil .build/release/vigil
+	  Tests/e2e/.venv-proto/bin/python Benchmarks/ingest_bench.py --url "$$url" --vigil .build/release/vigil; \
+	  echo; \
+	  Tests/e2e/.venv-proto/bin/python Benchmarks/processor_bench.py --url "$$url" --vigil .build/release/vigil
 
 protos:
 	scripts/generate-protos.sh
