@@ -28,7 +28,7 @@ public struct EvaluationsController: Sendable {
 
     func create(request: Request, context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        guard OTLPContentType.isJSON(request.headers[.contentType]) else {
+        guard JSONContentType.matches(request.headers[.contentType]) else {
             throw VigilError(.unsupportedMediaType, "send the evaluations as application/json")
         }
         let body: ByteBuffer
@@ -156,8 +156,8 @@ struct EvaluationBatch: Decodable {
 }
 
 /// Content types for JSON request bodies.
-enum OTLPContentType {
-    static func isJSON(_ value: String?) -> Bool {
+enum JSONContentType {
+    static func matches(_ value: String?) -> Bool {
         (value?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }) == "application/json"
     }
 }
