@@ -132,16 +132,16 @@ public final class EventAppender: Service, Sendable {
             duplicateEvents.increment(by: events.count - outcome.inserted)
             for item in pending { item.continuation.resume() }
         } catch {
-            let serverRefused = (Migrator.innermost(error) as? PSQLError)?.serverInfo != nil
+            let serverRefused = (error as? PSQLError)?.serverInfo != nil
             if serverRefused, pending.count > 1, let open = connection, !open.isClosed {
                 // One request's rows may be what the server refused: retry each alone so the others commit.
-                logger.warning("batch refused by the database; retrying its requests one by one", metadata: ["vigil.error": "\(Database.describe(Migrator.innermost(error)))"])
+                logger.warning("batch refused by the database; retrying its requests one by one", metadata: ["vigil.error": "\(Database.describe(error))"])
                 for item in pending {
                     await commit([item], connection: &connection, partitions: &partitions)
                 }
                 return
             }
-            let reason = Database.describe(Migrator.innermost(error))
+            let reason = Database.describe(error)
             logger.error("append failed", metadata: ["vigil.error": "\(reason)", "vigil.events": "\(events.count)"])
             let failure: VigilError = serverRefused
                 ? VigilError(.invalidInput, "the event log refused this export: \(reason)")

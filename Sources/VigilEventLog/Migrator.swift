@@ -95,7 +95,7 @@ public struct Migrator: Sendable {
                     )
                 }
             } catch {
-                throw VigilError(.configuration, "migration \(migration.version) failed: \(Database.describe(Self.innermost(error)))")
+                throw VigilError(.configuration, "migration \(migration.version) failed: \(Database.describe(error))")
             }
             logger.info("applied migration", metadata: ["vigil.migration": "\(migration.version)"])
             appliedNow.append(migration.version)
@@ -114,12 +114,6 @@ public struct Migrator: Sendable {
         return versions
     }
 
-    static func innermost(_ error: any Error) -> any Error {
-        if let transactionError = error as? PostgresTransactionError {
-            return transactionError.closureError ?? transactionError.commitError ?? transactionError.beginError ?? error
-        }
-        return error
-    }
 }
 
 /// The advisory lock keys Vigil takes, in one place so no two parts pick the same number.

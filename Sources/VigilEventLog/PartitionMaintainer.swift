@@ -40,7 +40,7 @@ public struct PartitionMaintainer: Service {
             do {
                 try await ensureAhead()
             } catch {
-                logger.warning("could not create event partitions ahead", metadata: ["vigil.error": "\(Database.describe(Migrator.innermost(error)))"])
+                logger.warning("could not create event partitions ahead", metadata: ["vigil.error": "\(Database.describe(error))"])
             }
             try? await cancelWhenGracefulShutdown { [clock, interval] in try await clock.sleep(for: interval) }
         }

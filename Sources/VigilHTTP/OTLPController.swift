@@ -13,11 +13,20 @@ public struct OTLPController: Sendable {
     private let appender: EventAppender
     private let configuration: HTTPConfiguration
     private let decoder = OTLPDecoder()
+    private let accepted: [OTLPSignal: Counter]
+    private let rejected: [OTLPSignal: Counter]
 
     /// Makes the collectors, appending through `appender`.
     public init(appender: EventAppender, configuration: HTTPConfiguration) {
         self.appender = appender
         self.configuration = configuration
+        // Made once, not on every export.
+        accepted = Dictionary(uniqueKeysWithValues: OTLPSignal.allCases.map {
+            ($0, Counter(label: "vigil_otlp_items_accepted_total", dimensions: [("signal", $0.rawValue)]))
+        })
+        rejected = Dictionary(uniqueKeysWithValues: OTLPSignal.allCases.map {
+            ($0, Counter(label: "vigil_otlp_items_rejected_total", dimensions: [("signal", $0.rawValue)]))
+        })
     }
 
     /// Adds the three routes to `group` (which the caller guards with the ingest role).
@@ -53,9 +62,9 @@ public struct OTLPController: Sendable {
         }
         let batch = try decoder.decode(signal: signal, format: format, body: body, projectID: principal.projectID, receivedAtNanos: EventTime.nowNanos())
         try await appender.append(batch.events)
-        Counter(label: "vigil_otlp_items_accepted_total", dimensions: [("signal", signal.rawValue)]).increment(by: batch.events.count)
+        accepted[signal]?.increment(by: batch.events.count)
         if batch.rejected > 0 {
-            Counter(label: "vigil_otlp_items_rejected_total", dimensions: [("signal", signal.rawValue)]).increment(by: batch.rejected)
+            rejected[signal]?.increment(by: batch.rejected)
         }
         let responseBody = OTLPResponse.success(signal: signal, format: format, rejected: batch.rejected, message: batch.rejectionMessage)
         return Response(
