@@ -15,7 +15,8 @@ Three figures, each on its own fresh database of the given (throwaway) Postgres:
      sampled every 200 ms: now minus received_at of the oldest event the rollup processor has not
      applied (zero when none), and max(seq) minus its offset.
   3. `GET /api/v1/summary` latency over 7 days of minute rollups for 20 services x 10 models
-     (about 2M rows with real latency sketches, written with COPY), for several query shapes.
+     (about 2M rows with real latency sketches, written with COPY, and the hourly and daily rows
+     the processor keeps beside them, merged here from the same sketches), for several query shapes.
      The sketches are checked first: the server's percentiles for one service and model must
      equal the ones this script computes by merging the same sketches itself.
 
@@ -104,13 +105,18 @@ class Sketch:
         else:
             self.buckets[math.ceil(math.log(value) / SKETCH_LOG_GAMMA)] += 1
 
-    def merge(self, other: "Sketch"):
+    def merge(self, other: "Sketch", times: int = 1):
+        """Adds `other` (`times` times over)."""
         if other.count == 0:
             return
-        self.buckets.update(other.buckets)
-        self.zero += other.zero
-        self.count += other.count
-        self.sum += other.sum
+        if times == 1:
+            self.buckets.update(other.buckets)
+        else:
+            for index, n in other.buckets.items():
+                self.buckets[index] += n * times
+        self.zero += other.zero * times
+        self.count += other.count * times
+        self.sum += other.sum * times
         self.min = min(self.min, other.min)
         self.max = max(self.max, other.max)
 
@@ -946,7 +952,9 @@ SUMMARY_PROFILE = [
 
 class RollupRows:
     """Rows of rollup_minute for one project: every minute x service x model has a chat/ok row
-    whose latency sketch is one of a pool of real sketches of that model's latency distribution."""
+    whose latency sketch is one of a pool of real sketches of that model's latency distribution.
+    The hourly and daily tiers are what the rollup processor would write beside them: each row the
+    merge of its minutes' rows (`tier_lines`, after `lines` has run)."""
 
     def __init__(self, project_id: int, seed: int = 7, pool: int = 128):
         rng = random.Random(seed)
@@ -966,11 +974,14 @@ class RollupRows:
             sketch = Sketch()
             for _ in range(rng.randint(1, 8)):
                 sketch.add(rng.lognormvariate(math.log(250), 0.4))
-            self.ttft.append((sketch.count, sketch.encode().hex()))
+            self.ttft.append((sketch.count, sketch.encode().hex(), sketch))
         self.empty_hex = EMPTY_SKETCH.hex()
         self.prices = [None if p is None else (Decimal(p[0]), Decimal(p[1])) for _, _, p in SUMMARY_PROFILE]
         self.tracked: list[tuple[int, int]] = []  # (minute unix seconds, pool index) of the tracked pair
         self.tracked_pair = (3, 4)  # service index, model index
+        # (tier seconds, bucket, service index, model index) -> [latency pool Counter, ttft pool Counter,
+        #                                                       count, errors, tin, tout, cost, unpriced]
+        self.tiers: dict = {}
 
     def lines(self, first_minute: int, minutes: int):
         rng, pid = self.rng, self.project_id
@@ -991,11 +1002,45 @@ class RollupRows:
                     tout = count * (50 + rng.randrange(500))
                     price = self.prices[k]
                     if price is None:
-                        cost, unpriced = "0", count
+                        cost, unpriced = Decimal(0), count
                     else:
-                        cost, unpriced = str((tin * price[0] + tout * price[1]) / million), 0
+                        cost, unpriced = (tin * price[0] + tout * price[1]) / million, 0
+                    with_ttft = model[4] and index % 3 == 0
+                    for tier in (3600, 86400):
+                        acc = self.tiers.get((tier, minute - minute % tier, s, k))
+                        if acc is None:
+                            acc = self.tiers[(tier, minute - minute % tier, s, k)] = [Counter(), Counter(), 0, 0, 0, 0, Decimal(0), 0]
+                        acc[0][index] += 1
+                        if with_ttft:
+                            acc[1][index] += 1
+                        acc[2] += count
+                        acc[3] += errors
+                        acc[4] += tin
+                        acc[5] += tout
+                        acc[6] += cost
+                        acc[7] += unpriced
+                    cost = str(cost)
                     yield (f"{pid}\t{when}\t{service}\t{model[3]}\tchat\tok\t{count}\t{errors}\t0\t"
                            f"\\\\x{latency}\t\\\\x{ttft}\t{tin}\t{tout}\t{cost}\t{unpriced}\n")
+
+    def tier_lines(self, tier: int):
+        """Rows of rollup_hour (tier 3600) or rollup_day (86400): the merges of the minute rows."""
+        stamp = UTCStamp()
+        ttft_pool = [entry for entry in self._ttft_sketches()]
+        for (t, bucket, s, k), (latency, ttft, count, errors, tin, tout, cost, unpriced) in self.tiers.items():
+            if t != tier:
+                continue
+            merged = Sketch()
+            for index, times in latency.items():
+                merged.merge(self.pools[k][index][1], times)
+            merged_ttft = Sketch()
+            for index, times in ttft.items():
+                merged_ttft.merge(ttft_pool[index], times)
+            yield (f"{self.project_id}\t{stamp(bucket * 1_000_000)}\t{SERVICES[s]}\t{MODELS[k][3]}\tchat\tok\t{count}\t{errors}\t0\t"
+                   f"\\\\x{merged.encode().hex()}\t\\\\x{merged_ttft.encode().hex()}\t{tin}\t{tout}\t{cost}\t{unpriced}\n")
+
+    def _ttft_sketches(self):
+        return [entry[2] for entry in self.ttft]
 
     def tracked_sketch(self, from_s: float, to_s: float) -> Sketch:
         merged = Sketch()
@@ -1055,12 +1100,15 @@ def summary_phase(args, workdir: Path, stamp: str, cpu_postmaster) -> dict:
         rows = RollupRows(project)
         t0 = time.monotonic()
         copied = copy_into(url, f"rollup_minute ({ROLLUP_COLUMNS})", rows.lines(first_minute, minutes))
+        hours = copy_into(url, f"rollup_hour ({ROLLUP_COLUMNS.replace('minute', 'hour')})", rows.tier_lines(3600))
+        days = copy_into(url, f"rollup_day ({ROLLUP_COLUMNS.replace('minute', 'day')})", rows.tier_lines(86400))
         load_s = time.monotonic() - t0
         t1 = time.monotonic()
-        psql(url, "VACUUM (ANALYZE) rollup_minute")
+        psql(url, "VACUUM (ANALYZE) rollup_minute, rollup_hour, rollup_day")
         psql(args.url, "CHECKPOINT")
         size = psql(url, "SELECT pg_size_pretty(pg_total_relation_size('rollup_minute'))")
-        print(f"   loaded {copied:,} rows ({size} with the primary key) in {load_s:.1f}s; "
+        print(f"   loaded {copied:,} minute rows ({size} with the primary key), {hours:,} hour and {days:,} day rows "
+              f"(the merges of those minutes, as the processor keeps them) in {load_s:.1f}s; "
               f"VACUUM ANALYZE + CHECKPOINT {time.monotonic() - t1:.1f}s")
         note = quiesce(args.url, args.quiesce_timeout)
         if note:

@@ -99,8 +99,11 @@ public struct PriceTable: Sendable {
         } else {
             total += Decimal(inputTokens) * price.input
         }
-        return total / Decimal(1_000_000)
+        return total * Self.perMillion
     }
+
+    /// 10⁻⁶, exactly: multiplying by it is an exponent shift, where dividing by a million is long division.
+    private static let perMillion = Decimal(sign: .plus, exponent: -6, significand: 1)
 
     /// How many models (normal forms) the table prices.
     public var modelCount: Int { prices.count }

@@ -9,6 +9,8 @@ public import VigilEventLog
 /// in one transaction, repeats while it is behind, then sleeps until the appender's NOTIFY or the
 /// polling interval. The offset row is locked for each batch, so two runners of the same processor
 /// (two Vigil processes, or `vigil replay` beside a server) take turns and never count a range twice.
+/// When it is more than a batch behind, it reads the next batch on a second connection while the
+/// current one is written, so Postgres and Vigil work at the same time.
 public struct ProcessorRunner: Service {
     private let processor: any Processor
     private let database: Database
@@ -36,15 +38,16 @@ public struct ProcessorRunner: Service {
             await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
                     do {
-                        try await database.withConnection { connection in
-                            while !Task.isCancelled {
-                                let progress = try await step(on: connection)
-                                lag.record(progress.head - progress.offset)
-                                if progress.offset >= progress.head {
-                                    await wakeup.wait(upTo: pollInterval, clock: clock)
+                        try await database.withConnection { writer in
+                            try await database.withConnection { reader in
+                                while !Task.isCancelled {
+                                    let progress = try await catchUp(processor, writer: writer, reader: reader) { lag.record($0.head - $0.offset) }
+                                    if progress.offset >= progress.head {
+                                        await wakeup.wait(upTo: pollInterval, clock: clock)
+                                    }
                                 }
+                                return true
                             }
-                            return true
                         }
                     } catch {
                         if Task.isCancelled { break }
@@ -67,25 +70,18 @@ public struct ProcessorRunner: Service {
 
     /// Applies at most one batch and returns the new offset and the head.
     public func step(on connection: PostgresConnection) async throws -> Progress {
-        try await connection.transaction(logger: logger) { transaction in
-            let offset = try await Self.lockOffset(processor.name, on: transaction, logger: logger)
-            let head = try await EventReader(executor: transaction, logger: logger).head()
-            guard head > offset else { return Progress(offset: offset, head: head) }
-            let through = min(head, offset + batchSize)
-            try await processor.apply(after: offset, through: through, on: transaction, logger: logger)
-            try await transaction.query(
-                "UPDATE consumer_offsets SET seq = \(through), updated_at = now() WHERE consumer = \(processor.name)", logger: logger
-            )
-            return Progress(offset: through, head: head)
-        }
+        try await step(processor, on: connection)
+    }
+
+    private func step<P: Processor>(_ processor: P, on connection: PostgresConnection) async throws -> Progress {
+        try await step(processor, on: connection, prefetched: nil).progress
     }
 
     /// Applies batches until the processor has caught up with the head it saw last. Returns the offset.
     @discardableResult
     public func runToHead(on connection: PostgresConnection) async throws -> Int64 {
-        while true {
-            let progress = try await step(on: connection)
-            if progress.offset >= progress.head { return progress.offset }
+        try await database.withConnection { reader in
+            try await catchUp(processor, writer: connection, reader: reader) { _ in }.offset
         }
     }
 
@@ -97,17 +93,78 @@ public struct ProcessorRunner: Service {
             for table in processor.projectionTables {
                 try await transaction.query(PostgresQuery(unsafeSQL: "TRUNCATE \(table)"), logger: logger)
             }
-            try await transaction.query("UPDATE consumer_offsets SET seq = 0, updated_at = now() WHERE consumer = \(processor.name)", logger: logger)
+            try await transaction.query(
+                "UPDATE consumer_offsets SET seq = 0, resets = resets + 1, updated_at = now() WHERE consumer = \(processor.name)", logger: logger
+            )
             return true
         }
     }
 
-    private static func lockOffset(_ name: String, on transaction: PostgresConnection, logger: Logger) async throws -> Int64 {
+    /// Steps until the offset reaches the head seen. While a whole batch lies beyond the one being
+    /// applied, that next batch is read on `reader` during the current one's transaction; it is
+    /// used only if the current step ends exactly where it begins (another runner may take a turn).
+    private func catchUp<P: Processor>(_ processor: P, writer: PostgresConnection, reader: PostgresConnection, progressed: (Progress) -> Void) async throws -> Progress {
+        var head: Int64 = 0
+        var coming: ClosedRange<Int64>?
+        var prefetched: (range: ClosedRange<Int64>, input: P.Input)?
+        while true {
+            let next = coming.flatMap { head - $0.upperBound >= batchSize ? ($0.upperBound + 1)...($0.upperBound + batchSize) : nil }
+            async let nextInput = read(next, with: processor, on: reader)
+            let (progress, batch) = try await step(processor, on: writer, prefetched: prefetched)
+            let input = try await nextInput
+            progressed(progress)
+            guard batch != nil, progress.offset < progress.head else { return progress }
+            head = progress.head
+            if let next, let input, progress.offset == next.lowerBound - 1 {
+                coming = next
+                prefetched = (next, input)
+            } else {
+                coming = head - progress.offset >= batchSize ? (progress.offset + 1)...(progress.offset + batchSize) : nil
+                prefetched = nil
+            }
+        }
+    }
+
+    private func read<P: Processor>(_ range: ClosedRange<Int64>?, with processor: P, on reader: PostgresConnection) async throws -> P.Input? {
+        guard let range else { return nil }
+        return try await processor.read(after: range.lowerBound - 1, through: range.upperBound, on: reader, logger: logger)
+    }
+
+    /// One batch in one transaction, using `prefetched` when it is the batch's range.
+    private func step<P: Processor>(_ processor: P, on connection: PostgresConnection, prefetched: (range: ClosedRange<Int64>, input: P.Input)?) async throws -> (progress: Progress, batch: ProcessorBatch?) {
+        do {
+            let (progress, applied) = try await connection.transaction(logger: logger) { transaction -> (Progress, ProcessorBatch?) in
+                let (offset, resets) = try await Self.lockOffset(processor.name, on: transaction, logger: logger)
+                let head = try await EventReader(executor: transaction, logger: logger).head()
+                guard head > offset else { return (Progress(offset: offset, head: head), nil) }
+                let batch = ProcessorBatch(after: offset, through: min(head, offset + batchSize), resets: resets)
+                let input: P.Input
+                if let prefetched, prefetched.range == (batch.after + 1)...batch.through {
+                    input = prefetched.input
+                } else {
+                    input = try await processor.read(after: batch.after, through: batch.through, on: transaction, logger: logger)
+                }
+                try await processor.apply(batch, input: input, on: transaction, logger: logger)
+                try await transaction.query(
+                    "UPDATE consumer_offsets SET seq = \(batch.through), updated_at = now() WHERE consumer = \(processor.name)", logger: logger
+                )
+                return (Progress(offset: batch.through, head: head), batch)
+            }
+            if let applied { processor.committed(applied) }
+            return (progress, applied)
+        } catch {
+            processor.rolledBack()
+            throw error
+        }
+    }
+
+    /// Locks the processor's offset row for the transaction; returns its offset and reset count.
+    private static func lockOffset(_ name: String, on transaction: PostgresConnection, logger: Logger) async throws -> (seq: Int64, resets: Int64) {
         try await transaction.query("INSERT INTO consumer_offsets (consumer) VALUES (\(name)) ON CONFLICT DO NOTHING", logger: logger)
-        for try await seq in try await transaction.query(
-            "SELECT seq FROM consumer_offsets WHERE consumer = \(name) FOR UPDATE", logger: logger
-        ).decode(Int64.self) {
-            return seq
+        for try await (seq, resets) in try await transaction.query(
+            "SELECT seq, resets FROM consumer_offsets WHERE consumer = \(name) FOR UPDATE", logger: logger
+        ).decode((Int64, Int64).self) {
+            return (seq, resets)
         }
         throw VigilError(.unavailable, "the offset of processor \(name) could not be read")
     }

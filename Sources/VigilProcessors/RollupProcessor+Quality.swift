@@ -4,39 +4,12 @@ internal import PostgresNIO
 internal import VigilCore
 
 /// Output quality, folded by the rollup processor in the same transaction as the rollups:
-/// evaluations from every source, and the built-in checks on LLM spans that carry output.
+/// evaluations from every source, and the built-in checks on LLM spans that carry output (those
+/// come with the batch's spans, in `foldSpans`). Quality rows add up in SQL, tier by tier.
 extension RollupProcessor {
-    struct QualityKey: Hashable {
-        var projectID: Int64
-        var minuteMicros: Int64
-        var service: String
-        var model: String
-        var name: String
-    }
-
-    struct QualityTotals {
-        var count: Int64 = 0
-        var scored: Int64 = 0
-        var sum = Decimal(0)
-
-        mutating func add(score: Decimal?) {
-            count += 1
-            if let score {
-                scored += 1
-                sum += score
-            }
-        }
-    }
-
-    func foldQuality(after: Int64, through: Int64, on transaction: PostgresConnection, logger: Logger) async throws {
-        var totals: [QualityKey: QualityTotals] = [:]
-        func add(_ project: Int64, _ micros: Int64, _ service: String, _ model: String, _ name: String, _ score: Decimal?) {
-            let key = QualityKey(projectID: project, minuteMicros: micros.floorDivided(by: 60_000_000) * 60_000_000, service: service, model: model.isEmpty ? "" : ModelName.normalise(model), name: name)
-            totals[key, default: QualityTotals()].add(score: score)
-        }
-
-        // Evaluations: the API's (attributed to their span, or their trace's root), gen_ai.evaluation.*
-        // attributes on spans, gen_ai.evaluation.result span events and log records.
+    /// Evaluations sent to the API (attributed to their span, or their trace's root) and
+    /// `gen_ai.evaluation.result` log records.
+    func foldEvaluations(of batch: ProcessorBatch, into quality: inout [QualityKey: QualityTotals], on transaction: PostgresConnection, logger: Logger) async throws {
         let evaluations = try await transaction.query("""
             SELECT e.project_id, (extract(epoch FROM e.occurred_at) * 1000000)::bigint,
                    coalesce(s.body->>'service', t.root_service, ''),
@@ -47,64 +20,63 @@ extension RollupProcessor {
                  AND s.dedup_key = decode(e.body->>'trace_id' || coalesce(e.body->>'span_id', ''), 'hex')
                  AND e.body->>'span_id' IS NOT NULL
             LEFT JOIN trace_summary t ON t.project_id = e.project_id AND t.trace_id = e.body->>'trace_id'
-            WHERE e.kind = 'evaluation' AND e.seq > \(after) AND e.seq <= \(through)
-            UNION ALL
-            SELECT project_id, (extract(epoch FROM occurred_at) * 1000000)::bigint, coalesce(body->>'service', ''),
-                   coalesce(body->'genai'->>'response_model', body->'genai'->>'request_model', ''),
-                   body->'attributes'->>'gen_ai.evaluation.name',
-                   body->'attributes'->>'gen_ai.evaluation.score.value', body->'attributes'->>'gen_ai.evaluation.score.label'
-            FROM events
-            WHERE kind = 'span' AND seq > \(after) AND seq <= \(through) AND body->'attributes' ? 'gen_ai.evaluation.name'
-            UNION ALL
-            SELECT project_id, (extract(epoch FROM occurred_at) * 1000000)::bigint, coalesce(body->>'service', ''),
-                   coalesce(body->'genai'->>'response_model', body->'genai'->>'request_model', ''),
-                   ev->'attributes'->>'gen_ai.evaluation.name',
-                   ev->'attributes'->>'gen_ai.evaluation.score.value', ev->'attributes'->>'gen_ai.evaluation.score.label'
-            FROM events, jsonb_array_elements(coalesce(body->'events', '[]'::jsonb)) AS ev
-            WHERE kind = 'span' AND seq > \(after) AND seq <= \(through) AND ev->>'name' = 'gen_ai.evaluation.result'
+            WHERE e.kind = 'evaluation' AND e.seq > \(batch.after) AND e.seq <= \(batch.through)
             UNION ALL
             SELECT project_id, (extract(epoch FROM occurred_at) * 1000000)::bigint, coalesce(body->>'service', ''), '',
                    body->'attributes'->>'gen_ai.evaluation.name',
                    body->'attributes'->>'gen_ai.evaluation.score.value', body->'attributes'->>'gen_ai.evaluation.score.label'
             FROM events
-            WHERE kind = 'log_record' AND seq > \(after) AND seq <= \(through) AND body->>'event_name' = 'gen_ai.evaluation.result'
+            WHERE kind = 'log_record' AND seq > \(batch.after) AND seq <= \(batch.through) AND body->>'event_name' = 'gen_ai.evaluation.result'
             """, logger: logger)
         for try await (project, micros, service, model, name, scoreText, label) in evaluations.decode((Int64, Int64, String, String, String?, String?, String?).self) {
             guard let name, !name.isEmpty else { continue }
-            add(project, micros, service, model, name, Self.score(scoreText, label: label))
+            let key = QualityKey(
+                projectID: project, bucketMicros: RollupTier.minute.bucket(of: micros), service: service,
+                model: model.isEmpty ? "" : ModelName.normalise(model), name: name
+            )
+            quality[key, default: QualityTotals()].add(score: Self.score(scoreText, label: label))
         }
+    }
 
-        // Built-in checks on LLM spans that carry output.
-        let outputs = try await transaction.query("""
-            SELECT project_id, (extract(epoch FROM occurred_at) * 1000000)::bigint, coalesce(body->>'service', ''),
-                   coalesce(body->'genai'->>'response_model', body->'genai'->>'request_model', ''),
-                   coalesce(body->'attributes'->>'gen_ai.output.messages', body->'attributes'->>'gen_ai.completion',
-                            body->'attributes'->>'llm.output_messages.0.message.content', body->'attributes'->>'output.value'),
-                   coalesce(body->'genai'->'finish_reasons', '[]'::jsonb)::text,
-                   coalesce(body->'attributes'->>'gen_ai.output.type', '') = 'json'
-                     OR coalesce(body->'attributes'->>'gen_ai.openai.request.response_format', '') IN ('json_object', 'json_schema')
-            FROM events
-            WHERE kind = 'span' AND seq > \(after) AND seq <= \(through) AND body ? 'genai'
-            """, logger: logger)
-        for try await (project, micros, service, model, output, reasonsJSON, jsonRequested) in outputs.decode((Int64, Int64, String, String, String?, String, Bool).self) {
-            let reasons = (try? JSONSerialization.jsonObject(with: Data(reasonsJSON.utf8)) as? [String]) ?? []
-            for (name, score) in OutputChecks.scores(output: output, finishReasons: reasons, jsonRequested: jsonRequested) {
-                add(project, micros, service, model, name, Decimal(score))
-            }
+    /// Adds the batch's minute quality rows to every tier, in one statement: Postgres sums them
+    /// into hours and days itself, since quality adds up without sketches.
+    func record(_ quality: [QualityKey: QualityTotals], on transaction: PostgresConnection, logger: Logger) async throws {
+        guard !quality.isEmpty else { return }
+        let rows = Array(quality)
+        var sql = PostgresQuery.StringInterpolation(literalCapacity: 2048, interpolationCount: 8)
+        sql.appendLiteral("WITH q AS (SELECT 'epoch'::timestamptz + minute_us::float8 * interval '1 microsecond' AS minute, * FROM unnest(")
+        sql.appendInterpolation(rows.map(\.key.projectID))
+        sql.appendLiteral(", ")
+        sql.appendInterpolation(rows.map(\.key.bucketMicros))
+        sql.appendLiteral(", ")
+        sql.appendInterpolation(rows.map(\.key.service))
+        sql.appendLiteral(", ")
+        sql.appendInterpolation(rows.map(\.key.model))
+        sql.appendLiteral(", ")
+        sql.appendInterpolation(rows.map(\.key.name))
+        sql.appendLiteral(", ")
+        sql.appendInterpolation(rows.map(\.value.count))
+        sql.appendLiteral(", ")
+        sql.appendInterpolation(rows.map(\.value.scored))
+        sql.appendLiteral(", ")
+        sql.appendInterpolation(rows.map { "\($0.value.sum)" })
+        sql.appendLiteral(") AS u(project_id, minute_us, service, model, name, count, scored, score_sum))")
+        for (index, tier) in RollupTier.all.enumerated() {
+            let table = tier.qualityTable
+            let bucket = tier == .minute ? "minute" : "date_trunc('\(tier.column)', minute, 'UTC')"
+            sql.appendLiteral(index == RollupTier.all.count - 1 ? " " : ", w\(index) AS (")
+            sql.appendLiteral("""
+                INSERT INTO \(table) (project_id, \(tier.column), service, model, name, count, scored, score_sum)
+                SELECT project_id, \(bucket), service, model, name, sum(count), sum(scored), sum(score_sum::numeric)
+                FROM q GROUP BY 1, 2, 3, 4, 5
+                ON CONFLICT (project_id, \(tier.column), service, model, name) DO UPDATE SET
+                    count = \(table).count + excluded.count,
+                    scored = \(table).scored + excluded.scored,
+                    score_sum = \(table).score_sum + excluded.score_sum
+                """)
+            if index < RollupTier.all.count - 1 { sql.appendLiteral(")") }
         }
-        guard !totals.isEmpty else { return }
-        let rows = Array(totals)
-        try await transaction.query("""
-            INSERT INTO quality_minute (project_id, minute, service, model, name, count, scored, score_sum)
-            SELECT project_id, 'epoch'::timestamptz + minute_us::float8 * interval '1 microsecond', service, model, name, count, scored, score_sum::numeric
-            FROM unnest(\(rows.map(\.key.projectID)), \(rows.map(\.key.minuteMicros)), \(rows.map(\.key.service)), \(rows.map(\.key.model)),
-                        \(rows.map(\.key.name)), \(rows.map(\.value.count)), \(rows.map(\.value.scored)), \(rows.map { "\($0.value.sum)" }))
-                 AS q(project_id, minute_us, service, model, name, count, scored, score_sum)
-            ON CONFLICT (project_id, minute, service, model, name) DO UPDATE SET
-                count = quality_minute.count + excluded.count,
-                scored = quality_minute.scored + excluded.scored,
-                score_sum = quality_minute.score_sum + excluded.score_sum
-            """, logger: logger)
+        try await transaction.query(PostgresQuery(stringInterpolation: sql), logger: logger)
     }
 
     /// A numeric score as exact decimal; a true/false (or pass/fail) label as 1/0; nil otherwise.
@@ -117,5 +89,42 @@ extension RollupProcessor {
         case "false", "fail", "failed", "no", "incorrect": return 0
         default: return nil
         }
+    }
+}
+
+/// The key of one quality row: project × bucket × service × model × evaluation or check name.
+struct QualityKey: Hashable {
+    var projectID: Int64
+    var bucketMicros: Int64
+    var service: String
+    var model: String
+    var name: String
+
+    /// The same key for another name.
+    func named(_ name: String) -> QualityKey {
+        var key = self
+        key.name = name
+        return key
+    }
+}
+
+/// One quality row's totals: how many, how many had a score, their exact sum.
+struct QualityTotals {
+    var count: Int64 = 0
+    var scored: Int64 = 0
+    var sum = Decimal(0)
+
+    mutating func add(score: Decimal?) {
+        count += 1
+        if let score {
+            scored += 1
+            sum += score
+        }
+    }
+
+    mutating func merge(_ other: QualityTotals) {
+        count += other.count
+        scored += other.scored
+        sum += other.sum
     }
 }

@@ -93,92 +93,131 @@ public struct RollupReader: Sendable {
     /// The summary of `projectID`'s spans in the minutes starting in [`fromMicros`, `toMicros`),
     /// optionally of one service and one model, grouped by `groupBy` (one group for no dimensions).
     public func summary(projectID: Int64, fromMicros: Int64, toMicros: Int64, service: String?, model: String?, groupBy: [Dimension]) async throws -> [Group] {
-        let groups = try await fold(projectID: projectID, fromMicros: fromMicros, toMicros: toMicros, service: service, model: model) { row in
-            let values: [Dimension: String] = [.service: row.service, .model: row.model, .operation: row.operation, .status: row.status]
-            return (groupBy.map { values[$0] ?? "" }, groupBy.map { ($0, values[$0] ?? "") })
+        let segments = RollupTier.segments(fromMicros: fromMicros, toMicros: toMicros)
+        let filter = Filter(projectID: projectID, service: service, model: model.map(ModelName.normalise))
+        var groups = try await fold(segments, filter: filter, keys: groupBy.map(\.rawValue)) { values in
+            Group(dimensions: zip(groupBy, values).map { ($0, $1) })
         }
-        var withQuality = groups
         // Quality is kept per service and model; it joins groupings by those alone.
         if groupBy.allSatisfy({ $0 == .service || $0 == .model }) {
-            let serviceFilter = service ?? ""
-            let modelFilter = model.map(ModelName.normalise) ?? ""
-            let rows = try await executor.execute("""
-                SELECT service, model, name, sum(count)::bigint, sum(scored)::bigint, sum(score_sum)::text
-                FROM quality_minute
-                WHERE project_id = \(projectID)
-                  AND minute >= 'epoch'::timestamptz + \(fromMicros)::float8 * interval '1 microsecond'
-                  AND minute < 'epoch'::timestamptz + \(toMicros)::float8 * interval '1 microsecond'
-                  AND (\(serviceFilter) = '' OR service = \(serviceFilter))
-                  AND (\(modelFilter) = '' OR model = \(modelFilter))
-                GROUP BY service, model, name
-                """, logger: logger)
-            for try await (rowService, rowModel, name, count, scored, sum) in rows.decode((String, String, String, Int64, Int64, String).self) {
-                let values: [Dimension: String] = [.service: rowService, .model: rowModel]
-                let key = groupBy.map { values[$0] ?? "" }
-                var group = withQuality[key] ?? Group(dimensions: groupBy.map { ($0, values[$0] ?? "") })
+            let rows = try await executor.execute(
+                Self.query(segments, filter: filter, keys: groupBy.map(\.rawValue) + ["name"], table: \.qualityTable, columns: "count, scored, score_sum", aggregates: """
+                    sum(count)::bigint, sum(scored)::bigint, sum(score_sum)::text
+                    """),
+                logger: logger
+            )
+            for try await row in rows {
+                let cells = row.makeRandomAccess()
+                let values = try (0..<groupBy.count).map { try cells[$0].decode(String.self) }
+                let name = try cells[groupBy.count].decode(String.self)
+                var group = groups[values] ?? Group(dimensions: zip(groupBy, values).map { ($0, $1) })
                 var totals = group.quality[name] ?? QualityTotals()
-                totals.count += count
-                totals.scored += scored
-                totals.sum += Decimal(string: sum, locale: Locale(identifier: "en_US_POSIX")) ?? 0
+                totals.count += try cells[groupBy.count + 1].decode(Int64.self)
+                totals.scored += try cells[groupBy.count + 2].decode(Int64.self)
+                totals.sum += try Self.decimal(cells[groupBy.count + 3].decode(String.self))
                 group.quality[name] = totals
-                withQuality[key] = group
+                groups[values] = group
             }
         }
-        return withQuality.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.value)
+        return groups.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.value)
     }
 
     /// One group per `stepMicros`-long bucket (aligned to the epoch) that has data, keyed by the
     /// bucket's start; the same filters as `summary`.
     public func series(projectID: Int64, fromMicros: Int64, toMicros: Int64, stepMicros: Int64, service: String?, model: String?) async throws -> [Int64: Group] {
-        let groups = try await fold(projectID: projectID, fromMicros: fromMicros, toMicros: toMicros, service: service, model: model) { row in
-            ([String(row.minuteMicros.floorDivided(by: stepMicros) * stepMicros)], [])
+        let segments = RollupTier.segments(fromMicros: fromMicros, toMicros: toMicros, step: stepMicros)
+        let filter = Filter(projectID: projectID, service: service, model: model.map(ModelName.normalise))
+        let groups = try await fold(segments, filter: filter, keys: ["((bucket_us / \(stepMicros)) * \(stepMicros))::text"]) { _ in Group(dimensions: []) }
+        var series: [Int64: Group] = [:]
+        for (key, group) in groups {
+            if let first = key.first, let bucket = Int64(first) { series[bucket] = group }
         }
-        return Dictionary(uniqueKeysWithValues: groups.map { (Int64($0.key[0])!, $0.value) })
+        return series
     }
 
-    private struct Row {
-        var minuteMicros: Int64
-        var service: String
-        var model: String
-        var operation: String
-        var status: String
+    /// The rows a query reads: one project, optionally one service and one (normalised) model.
+    private struct Filter {
+        var projectID: Int64
+        var service: String?
+        var model: String?
     }
 
-    /// Reads the matching minute rows and merges them into groups by `key`.
-    private func fold(projectID: Int64, fromMicros: Int64, toMicros: Int64, service: String?, model: String?, key: (Row) -> ([String], [(Dimension, String)])) async throws -> [[String]: Group] {
-        let serviceFilter = service ?? ""
-        let modelFilter = model.map(ModelName.normalise) ?? ""
-        let rows = try await executor.execute("""
-            SELECT (extract(epoch FROM minute) * 1000000)::bigint, service, model, operation, status, count, errors, skewed,
-                   latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd::text, unpriced
-            FROM rollup_minute
-            WHERE project_id = \(projectID)
-              AND minute >= 'epoch'::timestamptz + \(fromMicros)::float8 * interval '1 microsecond'
-              AND minute < 'epoch'::timestamptz + \(toMicros)::float8 * interval '1 microsecond'
-              AND (\(serviceFilter) = '' OR service = \(serviceFilter))
-              AND (\(modelFilter) = '' OR model = \(modelFilter))
-            """, logger: logger)
+    /// Sums the rollup rows of `segments` in SQL by the `keys` expressions (columns of the rows, or
+    /// expressions over them and `bucket_us`), sketches concatenated there and merged here.
+    private func fold(_ segments: [RollupTier.Segment], filter: Filter, keys: [String], makeGroup: ([String]) -> Group) async throws -> [[String]: Group] {
+        guard !segments.isEmpty else { return [:] }
+        let rows = try await executor.execute(
+            Self.query(segments, filter: filter, keys: keys, table: \.table, columns: """
+                count, errors, skewed, latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced
+                """, aggregates: """
+                sum(count)::bigint, sum(errors)::bigint, sum(skewed)::bigint, string_agg(latency_sketch, ''::bytea), string_agg(ttft_sketch, ''::bytea),
+                sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cost_usd)::text, sum(unpriced)::bigint
+                """),
+            logger: logger
+        )
         var groups: [[String]: Group] = [:]
-        for try await row in rows.decode((Int64, String, String, String, String, Int64, Int64, Int64, ByteBuffer, ByteBuffer, Int64, Int64, String, Int64).self) {
-            let (groupKey, dimensions) = key(Row(minuteMicros: row.0, service: row.1, model: row.2, operation: row.3, status: row.4))
-            var group = groups[groupKey] ?? Group(dimensions: dimensions)
-            guard let latency = QuantileSketch(encoded: Array(buffer: row.8)), let ttft = QuantileSketch(encoded: Array(buffer: row.9)),
-                  let cost = Decimal(string: row.12, locale: Locale(identifier: "en_US_POSIX"))
+        for try await row in rows {
+            let cells = row.makeRandomAccess()
+            let values = try (0..<keys.count).map { try cells[$0].decode(String.self) }
+            var group = makeGroup(values)
+            let k = keys.count
+            group.count = try cells[k].decode(Int64.self)
+            group.errors = try cells[k + 1].decode(Int64.self)
+            group.skewed = try cells[k + 2].decode(Int64.self)
+            let latency = try cells[k + 3].decode(ByteBuffer.self)
+            let ttft = try cells[k + 4].decode(ByteBuffer.self)
+            guard latency.withUnsafeReadableBytes({ group.latency.merge(concatenated: $0) }),
+                  ttft.withUnsafeReadableBytes({ group.ttft.merge(concatenated: $0) })
             else {
                 throw VigilError(.unavailable, "a stored rollup row is unreadable; run vigil replay rollup")
             }
-            group.count += row.5
-            group.errors += row.6
-            group.skewed += row.7
-            group.latency.merge(latency)
-            group.ttft.merge(ttft)
-            group.inputTokens += row.10
-            group.outputTokens += row.11
-            group.costUSD += cost
-            group.unpricedCalls += row.13
-            groups[groupKey] = group
+            group.inputTokens = try cells[k + 5].decode(Int64.self)
+            group.outputTokens = try cells[k + 6].decode(Int64.self)
+            group.costUSD = try Self.decimal(cells[k + 7].decode(String.self))
+            group.unpricedCalls = try cells[k + 8].decode(Int64.self)
+            groups[values] = group
         }
         return groups
+    }
+
+    /// `SELECT keys, aggregates FROM (the segments' rows of table) GROUP BY keys`.
+    private static func query(_ segments: [RollupTier.Segment], filter: Filter, keys: [String], table: KeyPath<RollupTier, String>, columns: String, aggregates: String) -> PostgresQuery {
+        var sql = PostgresQuery.StringInterpolation(literalCapacity: 512 * segments.count, interpolationCount: 5 * segments.count)
+        sql.appendLiteral("SELECT " + keys.map { $0 + ", " }.joined() + aggregates + " FROM (")
+        for (index, segment) in segments.enumerated() {
+            let column = segment.tier.column
+            let name = segment.tier[keyPath: table]
+            let groupColumns = name == segment.tier.qualityTable ? "name" : "operation, status"
+            if index > 0 { sql.appendLiteral(" UNION ALL ") }
+            sql.appendLiteral("""
+                SELECT (extract(epoch FROM \(column)) * 1000000)::bigint AS bucket_us, service, model, \(groupColumns), \(columns)
+                FROM \(name) WHERE project_id = 
+                """)
+            sql.appendInterpolation(filter.projectID)
+            sql.appendLiteral(" AND \(column) >= 'epoch'::timestamptz + ")
+            sql.appendInterpolation(segment.fromMicros)
+            sql.appendLiteral("::float8 * interval '1 microsecond' AND \(column) < 'epoch'::timestamptz + ")
+            sql.appendInterpolation(segment.toMicros)
+            sql.appendLiteral("::float8 * interval '1 microsecond'")
+            if let service = filter.service {
+                sql.appendLiteral(" AND service = ")
+                sql.appendInterpolation(service)
+            }
+            if let model = filter.model {
+                sql.appendLiteral(" AND model = ")
+                sql.appendInterpolation(model)
+            }
+        }
+        sql.appendLiteral(") AS r")
+        if !keys.isEmpty { sql.appendLiteral(" GROUP BY " + (1...keys.count).map(String.init).joined(separator: ", ")) }
+        return PostgresQuery(stringInterpolation: sql)
+    }
+
+    private static func decimal(_ text: String) throws -> Decimal {
+        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+            throw VigilError(.unavailable, "a stored amount (\(text)) is unreadable; run vigil replay rollup")
+        }
+        return value
     }
 
     /// The models `projectID` called that have no price, most called first.

@@ -24,28 +24,54 @@ extension QuantileSketch {
         return bytes
     }
 
-    /// Reads bytes made by `encoded()`; nil when they are not a sketch.
+    /// Reads bytes made by `encoded()`; nil when they are not exactly one sketch.
     public init?(encoded bytes: [UInt8]) {
-        var reader = ByteReader(bytes: bytes)
-        guard reader.byte() == Self.version, let count = reader.varint() else { return nil }
         self.init()
-        guard count > 0 else { return }
+        let read = bytes.withUnsafeBytes { raw -> Bool in
+            var reader = ByteReader(bytes: raw)
+            return mergeOne(from: &reader) && reader.atEnd
+        }
+        guard read else { return nil }
+    }
+
+    /// Merges every sketch in `bytes`, which holds one or more sketches made by `encoded()` one
+    /// after another (as Postgres's `string_agg` of a `bytea` column returns them). Returns false,
+    /// with the sketch unchanged, when the bytes are not such a sequence.
+    public mutating func merge(concatenated bytes: UnsafeRawBufferPointer) -> Bool {
+        var merged = self
+        var reader = ByteReader(bytes: bytes)
+        while !reader.atEnd {
+            guard merged.mergeOne(from: &reader) else { return false }
+        }
+        self = merged
+        return true
+    }
+
+    /// Reads one encoded sketch from `reader` and adds it to this one; false when it is malformed
+    /// (this sketch may then hold part of it: callers merge into a copy).
+    private mutating func mergeOne(from reader: inout ByteReader) -> Bool {
+        guard reader.byte() == Self.version, let count = reader.varint() else { return false }
+        guard count > 0 else { return true }
         guard let zeroCount = reader.varint(), let minimum = reader.double(), let maximum = reader.double(),
-              let sum = reader.double(), let bucketCount = reader.varint(), bucketCount <= UInt64(bytes.count)
-        else { return nil }
-        var buckets: [Int32: UInt64] = [:]
+              let sum = reader.double(), let bucketCount = reader.varint(), bucketCount <= UInt64(reader.remaining)
+        else { return false }
         var previous: Int64 = 0
         var total = zeroCount
         for _ in 0..<bucketCount {
-            guard let zigzag = reader.varint(), let bucket = reader.varint() else { return nil }
+            guard let zigzag = reader.varint(), let bucket = reader.varint() else { return false }
             let delta = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
             previous += delta
-            guard let index = Int32(exactly: previous) else { return nil }
-            buckets[index] = bucket
+            guard let index = Int32(exactly: previous) else { return false }
+            buckets[index, default: 0] += bucket
             total += bucket
         }
-        guard total == count, reader.atEnd else { return nil }
-        self.restore(buckets: buckets, zeroCount: zeroCount, count: count, minimum: minimum, maximum: maximum, sum: sum)
+        guard total == count else { return false }
+        self.zeroCount += zeroCount
+        self.count += count
+        self.minimum = Swift.min(self.minimum, minimum)
+        self.maximum = Swift.max(self.maximum, maximum)
+        self.sum += sum
+        return true
     }
 
     private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
@@ -59,10 +85,11 @@ extension QuantileSketch {
 }
 
 private struct ByteReader {
-    let bytes: [UInt8]
+    let bytes: UnsafeRawBufferPointer
     var position = 0
 
     var atEnd: Bool { position == bytes.count }
+    var remaining: Int { bytes.count - position }
 
     mutating func byte() -> UInt8? {
         guard position < bytes.count else { return nil }

@@ -15,17 +15,17 @@ public struct QuantileSketch: Sendable, Equatable {
     private static let logGamma = log(gamma)
 
     /// Bucket index → count.
-    public private(set) var buckets: [Int32: UInt64] = [:]
+    public internal(set) var buckets: [Int32: UInt64] = [:]
     /// Values at or below `minimumIndexable`.
-    public private(set) var zeroCount: UInt64 = 0
+    public internal(set) var zeroCount: UInt64 = 0
     /// How many values were added.
-    public private(set) var count: UInt64 = 0
+    public internal(set) var count: UInt64 = 0
     /// The smallest value added (exact), or +∞ when empty.
-    public private(set) var minimum: Double = .infinity
+    public internal(set) var minimum: Double = .infinity
     /// The largest value added (exact), or −∞ when empty.
-    public private(set) var maximum: Double = -.infinity
+    public internal(set) var maximum: Double = -.infinity
     /// The sum of the values added.
-    public private(set) var sum: Double = 0
+    public internal(set) var sum: Double = 0
 
     /// An empty sketch.
     public init() {}
@@ -81,15 +81,6 @@ public struct QuantileSketch: Sendable, Equatable {
             }
         }
         return maximum
-    }
-
-    mutating func restore(buckets: [Int32: UInt64], zeroCount: UInt64, count: UInt64, minimum: Double, maximum: Double, sum: Double) {
-        self.buckets = buckets
-        self.zeroCount = zeroCount
-        self.count = count
-        self.minimum = minimum
-        self.maximum = maximum
-        self.sum = sum
     }
 
     static func index(of value: Double) -> Int32 {

@@ -50,7 +50,7 @@ struct SyntheticSpan {
     }
 }
 
-func syntheticSpans(count: Int, seed: UInt64, startMicros: Int64) -> [SyntheticSpan] {
+func syntheticSpans(count: Int, seed: UInt64, startMicros: Int64, spacingMicros: Int64 = 1_700_000) -> [SyntheticSpan] {
     var generator = SeededGenerator(seed: seed)
     let models: [String?] = ["gpt-4o-2024-08-06", "gpt-4o-mini", "claude-3-5-sonnet-20241022", "in-house-llm", nil]
     return (0..<count).map { index in
@@ -61,7 +61,7 @@ func syntheticSpans(count: Int, seed: UInt64, startMicros: Int64) -> [SyntheticS
             model: model,
             operation: model == nil ? "" : "chat",
             error: generator.next() % 10 == 0,
-            startMicros: startMicros + Int64(index) * 1_700_000,
+            startMicros: startMicros + Int64(index) * spacingMicros,
             durationNanos: Int64(lognormal * 1_000_000),
             inputTokens: model == nil ? nil : Int64(generator.next() % 4000),
             outputTokens: model == nil ? nil : Int64(generator.next() % 800),
@@ -83,10 +83,15 @@ struct CrashingProcessor: Processor {
     let inner: RollupProcessor
     var name: String { inner.name }
     var projectionTables: [String] { inner.projectionTables }
-    func apply(after: Int64, through: Int64, on transaction: PostgresConnection, logger: Logger) async throws {
-        try await inner.apply(after: after, through: through, on: transaction, logger: logger)
+    func read(after: Int64, through: Int64, on connection: PostgresConnection, logger: Logger) async throws -> BatchFold {
+        try await inner.read(after: after, through: through, on: connection, logger: logger)
+    }
+    func apply(_ batch: ProcessorBatch, input: BatchFold, on transaction: PostgresConnection, logger: Logger) async throws {
+        try await inner.apply(batch, input: input, on: transaction, logger: logger)
         throw VigilError(.unavailable, "simulated crash in the middle of a batch")
     }
+    func committed(_ batch: ProcessorBatch) { inner.committed(batch) }
+    func rolledBack() { inner.rolledBack() }
 }
 
 /// Everything a summary group holds, exactly; a sketch's floating-point sum depends on the order
@@ -115,12 +120,18 @@ struct RollupProcessorTests {
     @Test("live rollups equal ground truth for several groupings and ranges; replay gives the same; a crash mid-batch counts nothing twice")
     func groundTruth() async throws {
         let test = try await TestDatabase.fresh("rollup")
-        let spans = syntheticSpans(count: 3_000, seed: 11, startMicros: start)
+        // 3,000 spans 97 s apart: three and a half days, so ranges read day, hour and minute rows.
+        let spans = syntheticSpans(count: 3_000, seed: 11, startMicros: start, spacingMicros: 97_000_000)
         let processor = RollupProcessor(prices: shippedPrices)
         let runner = ProcessorRunner(processor: processor, database: test.database, batchSize: 700, logger: test.logger)
 
-        // First half, then a crashing runner over the second half, then the real one.
-        try await append(Array(spans[..<1500]), project: 1, offset: 0, test: test)
+        // A first part; then another process takes a turn (the first runner's remembered rows are
+        // then stale and must be forgotten); then a crashing runner, then the real one.
+        try await append(Array(spans[..<1200]), project: 1, offset: 0, test: test)
+        try await test.withConnection { try await runner.runToHead(on: $0) }
+        try await append(Array(spans[1200..<1500]), project: 1, offset: 1200, test: test)
+        let other = ProcessorRunner(processor: RollupProcessor(prices: shippedPrices), database: test.database, batchSize: 200, logger: test.logger)
+        _ = try await test.withConnection { try await other.step(on: $0) }
         try await test.withConnection { try await runner.runToHead(on: $0) }
         try await append(Array(spans[1500...]), project: 1, offset: 1500, test: test)
         let crashing = ProcessorRunner(processor: CrashingProcessor(inner: processor), database: test.database, batchSize: 700, logger: test.logger)
@@ -131,7 +142,10 @@ struct RollupProcessorTests {
         let connection = try await test.database.connect()
         defer { Task { try? await connection.close() } }
         let reader = RollupReader(executor: connection, logger: test.logger)
-        let ranges: [(Int64, Int64)] = [(start, start + 3_000 * 1_700_000), (start + 600_000_000, start + 3_600_000_000), (start + 17 * 60_000_000, start + 23 * 60_000_000)]
+        let ranges: [(Int64, Int64)] = [
+            (start, start + 3_000 * 97_000_000), (start + 600_000_000, start + 30 * 3_600_000_000 + 17 * 60_000_000 + 5_000_000),
+            (start + 17 * 60_000_000, start + 23 * 60_000_000), (start + 86_400_000_000, start + 2 * 86_400_000_000),
+        ]
         let groupings: [[RollupReader.Dimension]] = [[], [.model], [.service, .model], [.status]]
         var live: [String] = []
         for (from, to) in ranges {

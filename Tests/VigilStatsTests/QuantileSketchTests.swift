@@ -107,4 +107,33 @@ struct QuantileSketchTests {
         #expect(QuantileSketch(encoded: Array(bytes.dropLast())) == nil)
         #expect(QuantileSketch(encoded: bytes + [0]) == nil)
     }
+
+    @Test("sketches stored one after another (as string_agg returns them) merge into the sketch of all their values")
+    func concatenated() {
+        var generator = SeededGenerator(seed: 5)
+        var parts: [QuantileSketch] = []
+        var all = QuantileSketch()
+        for part in 0..<7 {
+            var sketch = QuantileSketch()
+            for _ in 0..<(part * 40) {
+                let value = Double(generator.next() % 100_000) / 7
+                sketch.add(value)
+                all.add(value)
+            }
+            parts.append(sketch)
+        }
+        let bytes = parts.flatMap { $0.encoded() }
+        var merged = QuantileSketch()
+        #expect(bytes.withUnsafeBytes { merged.merge(concatenated: $0) })
+        #expect(merged.buckets == all.buckets && merged.count == all.count && merged.zeroCount == all.zeroCount)
+        #expect(merged.minimum == all.minimum && merged.maximum == all.maximum)
+        #expect(abs(merged.sum - all.sum) <= 1e-9 * all.sum)
+
+        var untouched = merged
+        let truncated = Array(bytes.dropLast())
+        #expect(!truncated.withUnsafeBytes { untouched.merge(concatenated: $0) })
+        #expect(untouched == merged, "a failed merge leaves the sketch as it was")
+        var empty = QuantileSketch()
+        #expect([UInt8]().withUnsafeBytes { empty.merge(concatenated: $0) } && empty.count == 0)
+    }
 }

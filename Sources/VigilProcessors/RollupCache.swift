@@ -1,0 +1,83 @@
+internal import NIOConcurrencyHelpers
+
+/// The rollup rows the processor wrote last, kept in memory so the next batch merges into them
+/// without reading them back. Per tier and project it knows a floor: every row of a bucket at or
+/// after the floor is in the cache, so a key there that the cache lacks is a new row and needs
+/// no lookup either. The cache is only trusted while this process is the one moving the offset:
+/// it remembers the offset and reset count it committed last, and forgets everything when a
+/// batch starts anywhere else (another process took a turn, or `vigil replay` reset the tables).
+final class RollupCache: Sendable {
+    /// Rows of one tier, and the floors.
+    struct Tier {
+        var rows: [RollupKey: RollupTotals] = [:]
+        /// Project → the first bucket from which the cache holds every row.
+        var floors: [Int64: Int64] = [:]
+    }
+
+    /// What a batch learned and wrote, applied when its transaction commits.
+    struct Pending {
+        var tiers: [RollupTier: Tier] = [:]
+    }
+
+    private struct State {
+        var position: (seq: Int64, resets: Int64)?
+        var tiers: [RollupTier: Tier] = [:]
+        var pending: Pending?
+    }
+
+    /// Rows kept per tier before the oldest buckets are let go.
+    private let limits: [RollupTier: Int]
+    private let state = NIOLockedValueBox(State())
+
+    init(limits: [RollupTier: Int] = [.minute: 8_000, .hour: 8_000, .day: 4_000]) {
+        self.limits = limits
+    }
+
+    /// The cached rows and floors of `tier` for a batch starting at `after` in reset generation
+    /// `resets`; empty when the cache cannot be trusted for it.
+    func snapshot(of tier: RollupTier, after: Int64, resets: Int64) -> Tier {
+        state.withLockedValue { state in
+            guard let position = state.position, position == (after, resets) else {
+                state.position = nil
+                state.tiers = [:]
+                return Tier()
+            }
+            return state.tiers[tier] ?? Tier()
+        }
+    }
+
+    /// Records what a batch wrote; it takes effect at `commit`.
+    func stage(_ pending: Pending) {
+        state.withLockedValue { $0.pending = pending }
+    }
+
+    /// The batch ending at `through` committed: its rows and floors become the cache's.
+    func commit(through: Int64, resets: Int64, after: Int64) {
+        state.withLockedValue { state in
+            defer { state.pending = nil }
+            guard let pending = state.pending else { return }
+            if state.position.map({ $0 != (after, resets) }) ?? true { state.tiers = [:] }
+            for (tier, written) in pending.tiers {
+                // Mutated in place: a copy of a tier would copy every row it holds.
+                state.tiers[tier, default: Tier()].rows.merge(written.rows) { _, new in new }
+                state.tiers[tier, default: Tier()].floors.merge(written.floors) { old, new in max(old, new) }
+                Self.trim(&state.tiers[tier, default: Tier()], to: limits[tier] ?? 10_000)
+            }
+            state.position = (through, resets)
+        }
+    }
+
+    /// The batch rolled back: nothing it staged happened.
+    func rollBack() {
+        state.withLockedValue { $0.pending = nil }
+    }
+
+    /// Lets go of the oldest buckets until at most half of `limit` rows are left, raising the floors.
+    private static func trim(_ tier: inout Tier, to limit: Int) {
+        guard tier.rows.count > limit else { return }
+        let buckets = tier.rows.keys.map(\.bucketMicros).sorted()
+        let cutoff = buckets[buckets.count - limit / 2]
+        tier.rows = tier.rows.filter { $0.key.bucketMicros >= cutoff }
+        for project in tier.floors.keys { tier.floors[project] = max(tier.floors[project] ?? cutoff, cutoff) }
+    }
+}

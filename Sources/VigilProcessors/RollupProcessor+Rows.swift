@@ -1,0 +1,89 @@
+internal import Foundation
+internal import Logging
+internal import NIOCore
+internal import PostgresNIO
+internal import VigilCore
+internal import VigilStats
+
+/// Writing rollup rows of one tier: a batch's totals merge into the stored rows (sketches are
+/// merged here, not in SQL), which come from the cache when it has them, so a batch reads back
+/// only rows it cannot otherwise know.
+extension RollupProcessor {
+    /// Merges `totals` into `tier`'s stored rows and writes them; returns the rows written and
+    /// the floors learned, for the cache.
+    func merge(_ totals: [RollupKey: RollupTotals], into tier: RollupTier, batch: ProcessorBatch, on transaction: PostgresConnection, logger: Logger) async throws -> RollupCache.Tier {
+        let cached = cache.snapshot(of: tier, after: batch.after, resets: batch.resets)
+        var floors = cached.floors
+        let unknown = Set(totals.keys.map(\.projectID)).filter { floors[$0] == nil }
+        if !unknown.isEmpty {
+            // Nothing is stored at or after the bucket that follows a project's last one.
+            let projects = Array(unknown)
+            let rows = try await transaction.query("""
+                SELECT p, (SELECT (extract(epoch FROM max(\(unescaped: tier.column))) * 1000000)::bigint FROM \(unescaped: tier.table) WHERE project_id = p)
+                FROM unnest(\(projects)) AS p
+                """, logger: logger)
+            for try await (project, last) in rows.decode((Int64, Int64?).self) {
+                floors[project] = last.map { $0 + tier.bucketMicros } ?? .min
+            }
+        }
+        var merged = totals
+        var lookup: [RollupKey] = []
+        for key in totals.keys {
+            if let stored = cached.rows[key] {
+                merged[key]?.merge(stored)
+            } else if key.bucketMicros < floors[key.projectID] ?? .max {
+                lookup.append(key)
+            }
+        }
+        if !lookup.isEmpty {
+            for (key, stored) in try await storedRows(lookup, of: tier, on: transaction, logger: logger) {
+                merged[key]?.merge(stored)
+            }
+        }
+        try await write(merged, to: tier, on: transaction, logger: logger)
+        return RollupCache.Tier(rows: merged, floors: floors)
+    }
+
+    private func storedRows(_ keys: [RollupKey], of tier: RollupTier, on transaction: PostgresConnection, logger: Logger) async throws -> [(RollupKey, RollupTotals)] {
+        let rows = try await transaction.query("""
+            SELECT r.project_id, k.bucket_us, r.service, r.model, r.operation, r.status,
+                   r.count, r.errors, r.skewed, r.latency_sketch, r.ttft_sketch, r.input_tokens, r.output_tokens, r.cost_usd::text, r.unpriced
+            FROM \(unescaped: tier.table) r
+            JOIN unnest(\(keys.map(\.projectID)), \(keys.map(\.bucketMicros)), \(keys.map(\.service)), \(keys.map(\.model)), \(keys.map(\.operation)), \(keys.map(\.status)))
+                 AS k(project_id, bucket_us, service, model, operation, status)
+              ON r.project_id = k.project_id AND r.\(unescaped: tier.column) = 'epoch'::timestamptz + k.bucket_us::float8 * interval '1 microsecond'
+             AND r.service = k.service AND r.model = k.model AND r.operation = k.operation AND r.status = k.status
+            """, logger: logger)
+        var stored: [(RollupKey, RollupTotals)] = []
+        for try await row in rows.decode((Int64, Int64, String, String, String, String, Int64, Int64, Int64, ByteBuffer, ByteBuffer, Int64, Int64, String, Int64).self) {
+            let key = RollupKey(projectID: row.0, bucketMicros: row.1, service: row.2, model: row.3, operation: row.4, status: row.5)
+            guard let latency = QuantileSketch(encoded: Array(buffer: row.9)), let ttft = QuantileSketch(encoded: Array(buffer: row.10)),
+                  let cost = Decimal(string: row.13, locale: Locale(identifier: "en_US_POSIX"))
+            else {
+                throw VigilError(.unavailable, "a stored \(tier.table) row of \(row.2)/\(row.3) is unreadable; run vigil replay rollup")
+            }
+            stored.append((key, RollupTotals(count: row.6, errors: row.7, skewed: row.8, latency: latency, ttft: ttft, inputTokens: row.11, outputTokens: row.12, cost: cost, unpriced: row.14)))
+        }
+        return stored
+    }
+
+    private func write(_ merged: [RollupKey: RollupTotals], to tier: RollupTier, on transaction: PostgresConnection, logger: Logger) async throws {
+        let rows = Array(merged)
+        try await transaction.query("""
+            INSERT INTO \(unescaped: tier.table) (project_id, \(unescaped: tier.column), service, model, operation, status, count, errors, skewed,
+                                       latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced)
+            SELECT project_id, 'epoch'::timestamptz + bucket_us::float8 * interval '1 microsecond', service, model, operation, status,
+                   count, errors, skewed, latency, ttft, input_tokens, output_tokens, cost::numeric, unpriced
+            FROM unnest(\(rows.map(\.key.projectID)), \(rows.map(\.key.bucketMicros)), \(rows.map(\.key.service)), \(rows.map(\.key.model)),
+                        \(rows.map(\.key.operation)), \(rows.map(\.key.status)), \(rows.map(\.value.count)), \(rows.map(\.value.errors)),
+                        \(rows.map(\.value.skewed)), \(rows.map { ByteBuffer(bytes: $0.value.latency.encoded()) }), \(rows.map { ByteBuffer(bytes: $0.value.ttft.encoded()) }),
+                        \(rows.map(\.value.inputTokens)), \(rows.map(\.value.outputTokens)), \(rows.map { "\($0.value.cost)" }), \(rows.map(\.value.unpriced)))
+                 AS r(project_id, bucket_us, service, model, operation, status, count, errors, skewed, latency, ttft, input_tokens, output_tokens, cost, unpriced)
+            ON CONFLICT (project_id, \(unescaped: tier.column), service, model, operation, status) DO UPDATE SET
+                count = excluded.count, errors = excluded.errors, skewed = excluded.skewed,
+                latency_sketch = excluded.latency_sketch, ttft_sketch = excluded.ttft_sketch,
+                input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
+                cost_usd = excluded.cost_usd, unpriced = excluded.unpriced
+            """, logger: logger)
+    }
+}

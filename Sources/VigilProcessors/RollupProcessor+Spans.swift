@@ -1,0 +1,116 @@
+internal import Foundation
+internal import Logging
+internal import PostgresNIO
+internal import VigilCore
+internal import VigilStats
+
+/// Reading a batch's spans: one query returns every field the rollups, the trace summaries, the
+/// unpriced list and the quality checks need, so the batch is scanned once.
+extension RollupProcessor {
+    func foldSpans(after: Int64, through: Int64, into fold: inout BatchFold, on connection: PostgresConnection, logger: Logger) async throws {
+        // The inner query takes the body's `genai` and `attributes` objects apart once per span
+        // (OFFSET 0 keeps Postgres from folding it into the outer one), which halves the cost of
+        // the many lookups below.
+        let rows = try await connection.query("""
+            SELECT project_id, (extract(epoch FROM occurred_at) * 1000000)::bigint,
+                   coalesce(b->>'service', ''),
+                   coalesce(g->>'response_model', g->>'request_model', ''),
+                   coalesce(g->>'provider', ''),
+                   coalesce(g->>'operation', ''),
+                   coalesce(b->'status'->>'code', 'unset'),
+                   coalesce((b->>'duration_ns')::bigint, 0),
+                   (g->>'input_tokens')::bigint,
+                   (g->>'output_tokens')::bigint,
+                   (g->>'cached_input_tokens')::bigint,
+                   coalesce(a->>'gen_ai.server.time_to_first_token', a->>'gen_ai.response.time_to_first_chunk', a->>'llm.time_to_first_token'),
+                   coalesce(b->>'trace_id', ''), b->>'parent_span_id', coalesce(b->>'name', ''),
+                   a->>'gen_ai.evaluation.name', a->>'gen_ai.evaluation.score.value', a->>'gen_ai.evaluation.score.label',
+                   CASE WHEN jsonb_typeof(b->'events') = 'array' THEN
+                       (SELECT jsonb_agg(jsonb_build_array(ev->'attributes'->>'gen_ai.evaluation.name',
+                                                           ev->'attributes'->>'gen_ai.evaluation.score.value',
+                                                           ev->'attributes'->>'gen_ai.evaluation.score.label'))::text
+                        FROM jsonb_array_elements(b->'events') AS ev WHERE ev->>'name' = 'gen_ai.evaluation.result')
+                   END,
+                   CASE WHEN g IS NOT NULL THEN
+                       coalesce(a->>'gen_ai.output.messages', a->>'gen_ai.completion', a->>'llm.output_messages.0.message.content', a->>'output.value')
+                   END,
+                   CASE WHEN g IS NOT NULL THEN
+                       CASE WHEN jsonb_typeof(g->'finish_reasons') = 'array'
+                            THEN ARRAY(SELECT jsonb_array_elements_text(g->'finish_reasons')) ELSE '{}'::text[] END
+                   END,
+                   coalesce(a->>'gen_ai.output.type', '') = 'json'
+                     OR coalesce(a->>'gen_ai.openai.request.response_format', '') IN ('json_object', 'json_schema')
+            FROM (SELECT project_id, occurred_at, body AS b, body->'genai' AS g, body->'attributes' AS a
+                  FROM events
+                  WHERE kind = 'span' AND seq > \(after) AND seq <= \(through)
+                  OFFSET 0) AS e
+            """, logger: logger)
+        var models: [String: String] = [:]
+        fold.rollups.reserveCapacity(Int(through - after))
+        fold.traces.reserveCapacity(Int(through - after) / 2)
+        for try await row in rows {
+            let cells = row.makeRandomAccess()
+            let project = try cells[0].decode(Int64.self)
+            let micros = try cells[1].decode(Int64.self)
+            let service = try cells[2].decode(String.self)
+            let rawModel = try cells[3].decode(String.self)
+            let status = try cells[6].decode(String.self)
+            let durationNanos = try cells[7].decode(Int64.self)
+            let input = try cells[8].decode(Int64?.self)
+            let output = try cells[9].decode(Int64?.self)
+            let traceID = try cells[12].decode(String.self)
+
+            let model: String
+            if let known = models[rawModel] {
+                model = known
+            } else {
+                model = rawModel.isEmpty ? "" : ModelName.normalise(rawModel)
+                models[rawModel] = model
+            }
+            let isError = status == "error"
+            let key = RollupKey(
+                projectID: project, bucketMicros: RollupTier.minute.bucket(of: micros), service: service, model: model,
+                operation: try cells[5].decode(String.self), status: isError ? "error" : "ok"
+            )
+            var ttftMillis: Double?
+            if let ttftText = try cells[11].decode(String?.self), let seconds = Double(ttftText), seconds >= 0 { ttftMillis = seconds * 1000 }
+            // nil: not an LLM call with tokens; .some(nil): one whose model has no price.
+            var cost: Decimal??
+            if !model.isEmpty, input != nil || output != nil {
+                let cached = try cells[10].decode(Int64?.self)
+                cost = .some(prices.cost(model: model, atMicros: micros, inputTokens: input ?? 0, outputTokens: output ?? 0, cachedInputTokens: cached ?? 0))
+                if cost == .some(nil) {
+                    let unpricedKey = UnpricedKey(projectID: project, model: model, provider: try cells[4].decode(String.self))
+                    fold.unpriced[unpricedKey, default: UnpricedSeen(micros: micros)].add(micros: micros)
+                }
+            }
+            // Mutated in place: a copy of the totals would copy their sketches' buckets.
+            fold.rollups[key, default: RollupTotals()].add(isError: isError, durationNanos: durationNanos, ttftMillis: ttftMillis, input: input, output: output, cost: cost)
+            if !traceID.isEmpty {
+                fold.traces[TraceKey(projectID: project, traceID: traceID), default: TraceTotals()].add(
+                    span: try cells[14].decode(String.self), isRoot: try cells[13].decode(String?.self) == nil, service: service, model: model,
+                    micros: micros, durationNanos: durationNanos, isError: isError, input: input, output: output, cost: cost
+                )
+            }
+
+            let qualityKey = QualityKey(projectID: project, bucketMicros: key.bucketMicros, service: service, model: model, name: "")
+            if let name = try cells[15].decode(String?.self), !name.isEmpty {
+                fold.quality[qualityKey.named(name), default: QualityTotals()]
+                    .add(score: Self.score(try cells[16].decode(String?.self), label: try cells[17].decode(String?.self)))
+            }
+            if let eventsJSON = try cells[18].decode(String?.self),
+               let events = try? JSONSerialization.jsonObject(with: Data(eventsJSON.utf8)) as? [[Any]] {
+                for event in events {
+                    guard event.count == 3, let name = event[0] as? String, !name.isEmpty else { continue }
+                    fold.quality[qualityKey.named(name), default: QualityTotals()].add(score: Self.score(event[1] as? String, label: event[2] as? String))
+                }
+            }
+            if let reasons = try cells[20].decode([String]?.self) {
+                let checks = OutputChecks.scores(output: try cells[19].decode(String?.self), finishReasons: reasons, jsonRequested: try cells[21].decode(Bool.self))
+                for (name, score) in checks {
+                    fold.quality[qualityKey.named(name), default: QualityTotals()].add(score: Decimal(score))
+                }
+            }
+        }
+    }
+}

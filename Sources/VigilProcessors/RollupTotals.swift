@@ -1,0 +1,74 @@
+internal import Foundation
+internal import VigilStats
+
+/// The key of one rollup row: project × bucket × service × model × operation × status.
+struct RollupKey: Hashable, Sendable {
+    var projectID: Int64
+    /// The bucket's start (a minute, hour or day).
+    var bucketMicros: Int64
+    var service: String
+    var model: String
+    var operation: String
+    var status: String
+
+    /// The same group in the bucket of `tier` that holds this one's.
+    func rebucketed(to tier: RollupTier) -> RollupKey {
+        var key = self
+        key.bucketMicros = tier.bucket(of: bucketMicros)
+        return key
+    }
+}
+
+/// What one rollup row holds.
+struct RollupTotals: Sendable {
+    var count: Int64 = 0
+    var errors: Int64 = 0
+    var skewed: Int64 = 0
+    var latency = QuantileSketch()
+    var ttft = QuantileSketch()
+    var inputTokens: Int64 = 0
+    var outputTokens: Int64 = 0
+    var cost = Decimal(0)
+    var unpriced: Int64 = 0
+
+    /// Adds one span. `cost` is nil for a span that is not a priced LLM call with tokens, and
+    /// `.some(nil)` for a call whose model has no price.
+    mutating func add(isError: Bool, durationNanos: Int64, ttftMillis: Double?, input: Int64?, output: Int64?, cost: Decimal??) {
+        count += 1
+        if isError { errors += 1 }
+        if durationNanos < 0 {
+            skewed += 1
+        } else {
+            latency.add(Double(durationNanos) / 1_000_000)
+        }
+        if let ttftMillis { ttft.add(ttftMillis) }
+        inputTokens += input ?? 0
+        outputTokens += output ?? 0
+        switch cost {
+        case .some(.some(let dollars)): self.cost += dollars
+        case .some(.none): unpriced += 1
+        case .none: break
+        }
+    }
+
+    mutating func merge(_ other: RollupTotals) {
+        count += other.count
+        errors += other.errors
+        skewed += other.skewed
+        latency.merge(other.latency)
+        ttft.merge(other.ttft)
+        inputTokens += other.inputTokens
+        outputTokens += other.outputTokens
+        cost += other.cost
+        unpriced += other.unpriced
+    }
+}
+
+extension Dictionary where Key == RollupKey, Value == RollupTotals {
+    /// These rows merged into the buckets of `tier`.
+    func rebucketed(to tier: RollupTier) -> [RollupKey: RollupTotals] {
+        var merged: [RollupKey: RollupTotals] = [:]
+        for (key, totals) in self { merged[key.rebucketed(to: tier), default: RollupTotals()].merge(totals) }
+        return merged
+    }
+}
