@@ -107,8 +107,9 @@ public struct SummaryController: Sendable {
             return
         }
         writer.beginObject(key)
-        for (name, q) in [("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99)] {
-            writer.double(name, sketch.quantile(q) ?? 0)
+        let values = sketch.quantiles([0.5, 0.9, 0.95, 0.99])
+        for (name, value) in zip(["p50", "p90", "p95", "p99"], values) {
+            writer.double(name, value ?? 0)
         }
         writer.endObject()
     }

@@ -29,7 +29,7 @@ final class RollupCache: Sendable {
     private let limits: [RollupTier: Int]
     private let state = NIOLockedValueBox(State())
 
-    init(limits: [RollupTier: Int] = [.minute: 8_000, .hour: 8_000, .day: 4_000]) {
+    init(limits: [RollupTier: Int] = [.minute: 8_000, .tenMinutes: 8_000, .hour: 8_000, .day: 4_000]) {
         self.limits = limits
     }
 

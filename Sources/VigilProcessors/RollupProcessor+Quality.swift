@@ -63,7 +63,7 @@ extension RollupProcessor {
         sql.appendLiteral(") AS u(project_id, minute_us, service, model, name, count, scored, score_sum))")
         for (index, tier) in RollupTier.all.enumerated() {
             let table = tier.qualityTable
-            let bucket = tier == .minute ? "minute" : "date_trunc('\(tier.column)', minute, 'UTC')"
+            let bucket = tier == .minute ? "minute" : "'epoch'::timestamptz + ((minute_us / \(tier.bucketMicros)) * \(tier.bucketMicros))::float8 * interval '1 microsecond'"
             sql.appendLiteral(index == RollupTier.all.count - 1 ? " " : ", w\(index) AS (")
             sql.appendLiteral("""
                 INSERT INTO \(table) (project_id, \(tier.column), service, model, name, count, scored, score_sum)

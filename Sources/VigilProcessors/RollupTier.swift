@@ -1,25 +1,27 @@
 internal import VigilCore
 
-/// One resolution of the rollups: the minute rows, and the hourly and daily rows the rollup
-/// processor keeps beside them so a long range reads a few rows per group.
+/// One resolution of the rollups: the minute rows, and the ten-minute, hourly and daily rows the
+/// rollup processor keeps beside them so a long range reads a few rows per group.
 public struct RollupTier: Sendable, Hashable {
-    /// The rollup table: `rollup_minute`, `rollup_hour` or `rollup_day`.
+    /// The rollup table: `rollup_minute`, `rollup_ten_minute`, `rollup_hour` or `rollup_day`.
     public let table: String
     /// The quality table of the same resolution.
     public let qualityTable: String
-    /// The bucket's time column: `minute`, `hour` or `day`.
+    /// The bucket's time column: `minute`, `ten_minute`, `hour` or `day`.
     public let column: String
     /// The bucket's length in microseconds; buckets start at multiples of it since the epoch (UTC).
     public let bucketMicros: Int64
 
     /// Minute rows.
     public static let minute = RollupTier(table: "rollup_minute", qualityTable: "quality_minute", column: "minute", bucketMicros: 60_000_000)
+    /// Ten-minute rows.
+    public static let tenMinutes = RollupTier(table: "rollup_ten_minute", qualityTable: "quality_ten_minute", column: "ten_minute", bucketMicros: 600_000_000)
     /// Hour rows.
     public static let hour = RollupTier(table: "rollup_hour", qualityTable: "quality_hour", column: "hour", bucketMicros: 3_600_000_000)
     /// Day rows (UTC days).
     public static let day = RollupTier(table: "rollup_day", qualityTable: "quality_day", column: "day", bucketMicros: 86_400_000_000)
     /// Finest first.
-    public static let all = [minute, hour, day]
+    public static let all = [minute, tenMinutes, hour, day]
 
     /// The start of the bucket that holds `micros`.
     public func bucket(of micros: Int64) -> Int64 {

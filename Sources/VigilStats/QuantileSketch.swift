@@ -58,24 +58,33 @@ public struct QuantileSketch: Sendable, Equatable {
     /// The value at quantile `q` (0…1), interpolating linearly between the two neighbouring ranks
     /// as numpy's default `quantile` does; nil for an empty sketch.
     public func quantile(_ q: Double) -> Double? {
-        guard count > 0, q >= 0, q <= 1 else { return nil }
-        let rank = q * Double(count - 1)
-        let lowerRank = UInt64(rank.rounded(.down))
-        let fraction = rank - Double(lowerRank)
-        let lower = value(atRank: lowerRank)
-        guard fraction > 0, lowerRank + 1 < count else { return lower }
-        let upper = value(atRank: lowerRank + 1)
-        return lower + (upper - lower) * fraction
+        quantiles([q])[0]
+    }
+
+    /// `quantile` of each of `qs`, sorting the buckets once.
+    public func quantiles(_ qs: [Double]) -> [Double?] {
+        guard count > 0 else { return qs.map { _ in nil } }
+        let sorted = buckets.sorted { $0.key < $1.key }
+        return qs.map { q in
+            guard q >= 0, q <= 1 else { return nil }
+            let rank = q * Double(count - 1)
+            let lowerRank = UInt64(rank.rounded(.down))
+            let fraction = rank - Double(lowerRank)
+            let lower = value(atRank: lowerRank, sorted: sorted)
+            guard fraction > 0, lowerRank + 1 < count else { return lower }
+            let upper = value(atRank: lowerRank + 1, sorted: sorted)
+            return lower + (upper - lower) * fraction
+        }
     }
 
     /// The estimate of the value with 0-based `rank` in sorted order, clamped to the exact extremes.
-    private func value(atRank rank: UInt64) -> Double {
+    private func value(atRank rank: UInt64, sorted: [(key: Int32, value: UInt64)]) -> Double {
         if rank == 0 { return minimum }
         if rank == count - 1 { return maximum }
         var seen = zeroCount
         if rank < seen { return 0 }
-        for index in buckets.keys.sorted() {
-            seen += buckets[index]!
+        for (index, bucketCount) in sorted {
+            seen += bucketCount
             if rank < seen {
                 return Swift.min(Swift.max(Self.representative(of: index), minimum), maximum)
             }
