@@ -28,9 +28,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .target(
             name: "VigilOTLPProto",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -75,6 +78,7 @@ let package = Package(
         ),
         .target(
             name: "VigilStats",
+            dependencies: ["COpenBLAS"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -93,7 +97,7 @@ let package = Package(
         .target(
             name: "VigilHTTP",
             dependencies: [
-                "VigilCore", "VigilIngest", "VigilEventLog", "VigilProcessors", "VigilStats",
+                "VigilCore", "VigilIngest", "VigilEventLog", "VigilProcessors", "VigilStats", "VigilAlerting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -101,9 +105,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "VigilAlerting",
+            dependencies: [
+                "VigilCore", "VigilEventLog", "VigilProcessors", "VigilStats",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "VigilApp",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTP", "VigilProcessors",
+                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTP", "VigilProcessors", "VigilAlerting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -117,7 +137,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilApp", "VigilEventLog", "VigilProcessors",
+                "VigilCore", "VigilApp", "VigilEventLog", "VigilProcessors", "VigilAlerting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -138,6 +158,12 @@ let package = Package(
         .testTarget(
             name: "VigilCoreTests",
             dependencies: ["VigilCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilAlertingTests",
+            dependencies: ["VigilAlerting"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Vigil needs from Debian when it is missing: the Postgres 15 server and client,
-# libpq-dev, libcurl4-openssl-dev, zlib1g-dev. Needs root (or sudo) only when something is missing.
+# libpq-dev, libcurl4-openssl-dev, zlib1g-dev, and OpenBLAS with LAPACKE (the drift maths). Needs root (or sudo) only when something is missing.
 set -euo pipefail
-packages=(postgresql postgresql-client libpq-dev libcurl4-openssl-dev zlib1g-dev)
+packages=(postgresql postgresql-client libpq-dev libcurl4-openssl-dev zlib1g-dev libopenblas-dev liblapacke-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

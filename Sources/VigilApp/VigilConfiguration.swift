@@ -1,5 +1,6 @@
 internal import Foundation
 public import Logging
+public import VigilAlerting
 internal import VigilCore
 public import VigilEventLog
 public import VigilHTTP
@@ -35,8 +36,20 @@ public struct VigilConfiguration: Sendable {
         public var pollInterval: Duration = .seconds(1)
     }
 
+    /// Alerting: where the rules are, how often they are evaluated.
+    public struct Alerting: Sendable {
+        /// `VIGIL_RULES`: rule files or folders, comma-separated; default `alerts/` found like the migrations.
+        public var rulePaths: [String]?
+        /// The evaluator's interval (`VIGIL_EVALUATION_INTERVAL`, seconds) and external URL (`VIGIL_EXTERNAL_URL`).
+        public var evaluator = AlertEvaluator.Configuration()
+        /// The environment receivers' `secret_env` names are looked up in.
+        public var environment: [String: String] = [:]
+    }
+
     /// The storage slice.
     public var storage = Storage()
+    /// The alerting slice.
+    public var alerting = Alerting()
     /// The processing slice.
     public var processing = Processing()
     /// The HTTP slice (listen address and body limits).
@@ -77,6 +90,12 @@ public struct VigilConfiguration: Sendable {
         configuration.processing.batchSize = try env.integer("VIGIL_PROCESSOR_BATCH", default: configuration.processing.batchSize, range: 1...1_000_000)
         configuration.processing.pollInterval = .milliseconds(try env.integer("VIGIL_PROCESSOR_POLL_MS", default: 1000, range: 10...600_000))
         configuration.keyCacheSeconds = try env.integer("VIGIL_KEY_CACHE_SECONDS", default: configuration.keyCacheSeconds, range: 0...3600)
+        if let rules = env["VIGIL_RULES"], !rules.isEmpty {
+            configuration.alerting.rulePaths = rules.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+        }
+        configuration.alerting.evaluator.interval = .seconds(try env.integer("VIGIL_EVALUATION_INTERVAL", default: 15, range: 1...86_400))
+        if let external = env["VIGIL_EXTERNAL_URL"], !external.isEmpty { configuration.alerting.evaluator.externalURL = external }
+        configuration.alerting.environment = environment
         if let level = env["VIGIL_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw VigilError(.configuration, "VIGIL_LOG_LEVEL=\(level) is not one of trace, debug, info, notice, warning, error, critical")
@@ -105,6 +124,24 @@ public struct VigilConfiguration: Sendable {
             throw VigilError(.configuration, "cannot find the migrations folder; set VIGIL_MIGRATIONS_DIR to the project's migrations/")
         }
         return (found as NSString).deletingLastPathComponent
+    }
+
+    /// The rule files: the configured paths, or the `alerts/` folder found like the migrations.
+    public func resolvedRulePaths() throws -> [String] {
+        if let configured = alerting.rulePaths { return configured }
+        guard let found = Self.findShipped("alerts") else {
+            throw VigilError(.configuration, "cannot find the alerts/ folder; set VIGIL_RULES to the rule files or folders")
+        }
+        return [found]
+    }
+
+    /// The rules in force at start: every rule file read and checked; problems stop the start.
+    public func loadRules() throws -> RuleStore {
+        do {
+            return try RuleStore(paths: try resolvedRulePaths(), environment: alerting.environment)
+        } catch let failure as RuleCheckFailure {
+            throw VigilError(.configuration, "the rule files have problems (vigil rules check lists them):\n\(failure.description)")
+        }
     }
 
     /// The shipped price table: the configured file, or `pricing/prices.json` found like the migrations.

@@ -5,6 +5,7 @@ internal import NIOCore
 internal import PostgresNIO
 public import Prometheus
 internal import ServiceLifecycle
+internal import VigilAlerting
 internal import VigilCore
 internal import VigilEventLog
 internal import VigilHTTP
@@ -47,6 +48,7 @@ public struct VigilServer: Sendable {
         let appender = EventAppender(database: database, configuration: configuration.appender, logger: logger)
         let keys = KeyStore(executor: client, cacheTTL: .seconds(configuration.keyCacheSeconds), logger: logger)
         let prices = try configuration.loadPrices()
+        let rules = try configuration.loadRules()
         let router = VigilRouter.make(.init(
             appender: appender,
             keys: keys,
@@ -55,7 +57,8 @@ public struct VigilServer: Sendable {
             traces: TraceReader(executor: client, logger: logger),
             database: client,
             registry: registry,
-            configuration: configuration.http
+            configuration: configuration.http,
+            rules: rules
         ))
         let banner = StartupBanner(configuration: configuration, databaseURL: url, embedded: embedded)
         let application = Application(
@@ -75,6 +78,8 @@ public struct VigilServer: Sendable {
                 pollInterval: configuration.processing.pollInterval,
                 logger: logger
             ))
+            services.append(AlertEvaluator(database: database, rules: rules, configuration: configuration.alerting.evaluator, logger: logger))
+            services.append(WebhookNotifier(database: database, rules: rules, logger: logger))
         }
         if roles.contains(.collector) {
             services += [appender, application]

@@ -21,6 +21,9 @@ public struct EventKind: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// An API key was revoked.
     public static let keyRevoked = EventKind(rawValue: "key_revoked")
 
+    /// An alert changed state (inactive, pending, firing, resolved).
+    public static let alertTransition = EventKind(rawValue: "alert_transition")
+
     /// The stored name.
     public var description: String { rawValue }
 }

@@ -122,4 +122,6 @@ public enum AdvisoryLock {
     public static let migrations: Int64 = 0x5649_4749_4C00_0001
     /// Held by the appender for each append transaction: one appender commits at a time per database.
     public static let append: Int64 = 0x5649_4749_4C00_0002
+    /// Held for the life of its connection by the one alert evaluator running (the lease).
+    public static let alertEvaluator: Int64 = 0x5649_4749_4C00_0003
 }

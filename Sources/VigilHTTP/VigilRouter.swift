@@ -3,6 +3,8 @@ public import Prometheus
 internal import VigilCore
 public import VigilEventLog
 public import VigilProcessors
+public import VigilAlerting
+internal import Logging
 
 /// Assembles every route with its guard: health and the OpenAPI document open, the OTLP
 /// collectors behind the ingest role, the query API behind the read role, errors mapped once.
@@ -25,9 +27,11 @@ public enum VigilRouter {
         public var registry: PrometheusCollectorRegistry
         /// Limits and listen address.
         public var configuration: HTTPConfiguration
+        /// The alerting rules in force (listed and reloaded by the API).
+        public var rules: RuleStore
 
         /// Bundles the dependencies.
-        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration) {
+        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet())) {
             self.appender = appender
             self.keys = keys
             self.reader = reader
@@ -36,6 +40,7 @@ public enum VigilRouter {
             self.database = database
             self.registry = registry
             self.configuration = configuration
+            self.rules = rules
         }
     }
 
@@ -55,6 +60,9 @@ public enum VigilRouter {
         SummaryController(rollups: dependencies.rollups).addRoutes(to: read)
         TimeseriesController(rollups: dependencies.rollups).addRoutes(to: read)
         TracesController(traces: dependencies.traces, events: dependencies.reader).addRoutes(to: read)
+        let admin = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .admin))
+        AlertsController(alerts: AlertReader(executor: dependencies.database, logger: Logger(label: "vigil.alerts")), rules: dependencies.rules)
+            .addRoutes(read: read, admin: admin)
         return router
     }
 }

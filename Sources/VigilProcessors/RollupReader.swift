@@ -61,6 +61,9 @@ public struct RollupReader: Sendable {
         /// The exact sum of the scores.
         public var sum = Decimal(0)
 
+        /// No evaluations.
+        public init() {}
+
         /// The mean score, nil when nothing was scored.
         public var mean: Double? {
             scored == 0 ? nil : NSDecimalNumber(decimal: sum / Decimal(scored)).doubleValue

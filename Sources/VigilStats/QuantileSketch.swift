@@ -61,6 +61,19 @@ public struct QuantileSketch: Sendable, Equatable {
         quantiles([q])[0]
     }
 
+    /// How many values were above `threshold`, counting a bucket as above when the value that
+    /// stands for it is (exact to within the sketch's relative accuracy at the threshold).
+    public func count(above threshold: Double) -> UInt64 {
+        guard count > 0 else { return 0 }
+        if threshold < minimum { return count }
+        if threshold >= maximum { return 0 }
+        var above: UInt64 = threshold < 0 ? zeroCount : 0
+        for (index, bucketCount) in buckets where Self.representative(of: index) > threshold {
+            above += bucketCount
+        }
+        return above
+    }
+
     /// `quantile` of each of `qs`, sorting the buckets once.
     public func quantiles(_ qs: [Double]) -> [Double?] {
         guard count > 0 else { return qs.map { _ in nil } }

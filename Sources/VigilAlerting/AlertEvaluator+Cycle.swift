@@ -1,0 +1,123 @@
+internal import Foundation
+internal import Logging
+internal import PostgresNIO
+internal import VigilCore
+internal import VigilEventLog
+internal import VigilProcessors
+
+/// One evaluation: read every rule's values, step the alerts, and write what changed.
+extension AlertEvaluator {
+    struct AlertKey: Hashable {
+        var projectID: Int64
+        var rule: String
+        var fingerprint: String
+    }
+
+    struct GroupKey: Hashable {
+        var projectID: Int64
+        var receiver: String
+        var groupKey: String
+    }
+
+    /// One rule's series for one project, or the error that stopped reading them.
+    struct Reading {
+        var projectID: Int64
+        var projectName: String
+        var rule: AlertRule
+        var series: [LabelSet: [Double?]]
+    }
+
+    /// Evaluates every rule at `now`.
+    func evaluate(at now: Date, on connection: PostgresConnection) async throws {
+        let ruleSet = rules.current
+        var projects: [(Int64, String)] = []
+        for try await row in try await connection.query("SELECT project_id, name FROM projects ORDER BY project_id", logger: logger).decode((Int64, String).self) {
+            projects.append(row)
+        }
+        let reader = RollupReader(executor: connection, logger: logger)
+        var readings: [Reading] = []
+        var ruleStatus: [(rule: String, millis: Double, error: String?)] = []
+        for rule in ruleSet.rules {
+            let started = ContinuousClock.now
+            var failure: String?
+            for (projectID, projectName) in projects {
+                do {
+                    let series = try await rule.values(projectID: projectID, nowMicros: now.micros, reader: reader)
+                    readings.append(Reading(projectID: projectID, projectName: projectName, rule: rule, series: series))
+                } catch {
+                    failure = Database.describe(error)
+                }
+            }
+            let elapsed = started.duration(to: .now)
+            ruleStatus.append((rule.name, Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15, failure))
+        }
+        try await connection.transaction(logger: logger) { transaction in
+            try await apply(readings, ruleSet: ruleSet, at: now, on: transaction)
+            try await record(ruleStatus, at: now, on: transaction)
+            return true
+        }
+    }
+
+    private func apply(_ readings: [Reading], ruleSet: RuleSet, at now: Date, on transaction: PostgresConnection) async throws {
+        var alerts = try await loadAlerts(on: transaction)
+        var groups = try await loadGroups(on: transaction)
+        var changed: Set<AlertKey> = []
+        var transitions: [(key: AlertKey, alert: Alert, transition: Alert.Transition)] = []
+
+        func step(_ key: AlertKey, _ alert: Alert, value: Double?, breaching: Bool) {
+            var alert = alert
+            let before = alert
+            if let transition = alert.step(now: now, value: value, breaching: breaching) {
+                transitions.append((key, alert, transition))
+            }
+            if alert != before { changed.insert(key) }
+            alerts[key] = alert
+        }
+
+        var seen: Set<AlertKey> = []
+        for reading in readings {
+            for (series, values) in reading.series {
+                var labels = reading.rule.alertLabels(series: series)
+                labels["project"] = reading.projectName
+                let key = AlertKey(projectID: reading.projectID, rule: reading.rule.name, fingerprint: labels.fingerprintHex)
+                seen.insert(key)
+                let (value, breaching) = reading.rule.condition(values: values)
+                step(key, alerts[key] ?? Alert(rule: reading.rule, labels: labels), value: value, breaching: breaching)
+            }
+        }
+        // Series without data this time: their alerts see no value and stop breaching.
+        let evaluated = Set(readings.map { "\($0.projectID)/\($0.rule.name)" })
+        for (key, alert) in alerts where !seen.contains(key) && evaluated.contains("\(key.projectID)/\(key.rule)") {
+            step(key, alert, value: nil, breaching: false)
+        }
+
+        try await save(alerts.filter { changed.contains($0.key) }, at: now, on: transaction)
+        try await log(transitions, at: now, on: transaction)
+
+        var dirty: Set<GroupKey> = []
+        for (key, alert, transition) in transitions where transition.to == .firing || transition.to == .resolved {
+            guard let rule = ruleSet.rule(named: key.rule),
+                  let snapshot = alert.snapshot(annotations: rule.renderedAnnotations(value: alert.value, labels: alert.labels),
+                                                generatorURL: rule.generatorURL(externalURL: configuration.externalURL))
+            else { continue }
+            for receiverName in rule.receivers {
+                guard let receiver = ruleSet.receiver(named: receiverName) else { continue }
+                let groupLabels = rule.grouping.groupLabels(of: alert.labels)
+                let groupKey = GroupKey(projectID: key.projectID, receiver: receiverName, groupKey: NotificationGroup.groupKey(receiver: receiverName, groupLabels: groupLabels))
+                var group = groups[groupKey] ?? NotificationGroup(receiver: receiverName, groupLabels: groupLabels, options: rule.grouping, sendResolved: receiver.sendResolved, createdAt: now)
+                group.insert(snapshot, now: now)
+                groups[groupKey] = group
+                dirty.insert(groupKey)
+            }
+        }
+        for (key, group) in groups where group.isDue(now: now) {
+            var group = group
+            if let notification = group.flush(now: now), let receiver = ruleSet.receiver(named: key.receiver) {
+                try await enqueue(notification, to: receiver, projectID: key.projectID, at: now, on: transaction)
+            }
+            groups[key] = group
+            dirty.insert(key)
+        }
+        try await save(groups.filter { dirty.contains($0.key) }, on: transaction)
+    }
+}

@@ -1,0 +1,132 @@
+internal import AsyncHTTPClient
+internal import Foundation
+public import Logging
+internal import NIOCore
+internal import NIOHTTP1
+internal import PostgresNIO
+public import ServiceLifecycle
+public import VigilEventLog
+
+/// Delivers the outbox: each due row is posted to its receiver with `X-Vigil-Delivery` (the same on
+/// every attempt) and, when the receiver has a secret, `X-Vigil-Signature`. A row is locked while
+/// it is being sent (`FOR UPDATE SKIP LOCKED`), so two Vigil processes never send it at once, and
+/// it is marked delivered only in the transaction that holds the lock: a crash in between means
+/// the next attempt carries the same delivery id. Failures retry as `DeliveryPolicy` decides.
+public struct WebhookNotifier: Service {
+    let database: Database
+    let rules: RuleStore
+    let policy: DeliveryPolicy
+    let pollInterval: Duration
+    let clock: any Clock<Duration>
+    let logger: Logger
+
+    /// Makes a notifier of the outbox in `database`, with the receivers of `rules`.
+    public init(database: Database, rules: RuleStore, policy: DeliveryPolicy = .default, pollInterval: Duration = .milliseconds(250), clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+        self.database = database
+        self.rules = rules
+        self.policy = policy
+        self.pollInterval = pollInterval
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Delivers until shutdown; database failures are logged and retried.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await database.withConnection { connection in
+                        while !Task.isCancelled {
+                            if try await deliverDue(on: connection) == 0 {
+                                try? await clock.sleep(for: pollInterval)
+                            }
+                        }
+                        return true
+                    }
+                } catch {
+                    if Task.isCancelled { break }
+                    logger.error("notifier failed; retrying", metadata: ["vigil.error": "\(Database.describe(error))"])
+                    try? await clock.sleep(for: .seconds(1))
+                }
+            }
+        }
+    }
+
+    /// Sends the rows that are due; returns how many it tried.
+    func deliverDue(on connection: PostgresConnection) async throws -> Int {
+        try await connection.transaction(logger: logger) { transaction in
+            let rows = try await transaction.query("""
+                SELECT project_id, id, delivery_id, receiver, body, attempts, (extract(epoch FROM created_at) * 1000000)::bigint
+                FROM alert_outbox
+                WHERE status = 'pending' AND next_attempt_at <= now()
+                ORDER BY next_attempt_at, id
+                LIMIT 8
+                FOR UPDATE SKIP LOCKED
+                """, logger: logger)
+            var due: [(Int64, Int64, String, String, ByteBuffer, Int, Int64)] = []
+            for try await row in rows.decode((Int64, Int64, String, String, ByteBuffer, Int, Int64).self) { due.append(row) }
+            var random = SystemRandomNumberGenerator()
+            for (projectID, id, deliveryID, receiverName, body, attempts, createdMicros) in due {
+                guard let receiver = rules.current.receiver(named: receiverName) else {
+                    try await mark(projectID, id, .dead(reason: "receiver \(receiverName) is no longer in the rule files"), attempts: attempts, on: transaction)
+                    continue
+                }
+                let secret: String?
+                switch Result(catching: { () throws(RuleCheckFailure) -> String? in receiver.kind == .webhook ? try rules.secret(of: receiver) : nil }) {
+                case .success(let found):
+                    secret = found
+                case .failure(let failure):
+                    try await mark(projectID, id, .dead(reason: failure.problems.map(\.message).joined(separator: "; ")), attempts: attempts, on: transaction)
+                    continue
+                }
+                let request = WebhookRequest.make(receiver: receiver, body: Data(body.readableBytesView), deliveryID: deliveryID, secret: secret)
+                let outcome = await send(request)
+                let decision = policy.decide(outcome, attempt: attempts + 1, createdAt: Date(timeIntervalSince1970: Double(createdMicros) / 1e6), now: Date(), using: &random)
+                logger.info("webhook delivery attempt", metadata: [
+                    "vigil.delivery": "\(deliveryID)", "vigil.receiver": "\(receiverName)", "vigil.outcome": "\(outcome.summary)",
+                ])
+                try await mark(projectID, id, decision, attempts: attempts + 1, on: transaction)
+            }
+            return due.count
+        }
+    }
+
+    private func mark(_ projectID: Int64, _ id: Int64, _ decision: DeliveryDecision, attempts: Int, on transaction: PostgresConnection) async throws {
+        switch decision {
+        case .delivered:
+            try await transaction.query("""
+                UPDATE alert_outbox SET status = 'delivered', attempts = \(attempts), last_attempt_at = now(), delivered_at = now(), last_error = NULL
+                WHERE project_id = \(projectID) AND id = \(id)
+                """, logger: logger)
+        case .retry(let at, let reason):
+            try await transaction.query("""
+                UPDATE alert_outbox SET attempts = \(attempts), last_attempt_at = now(), last_error = \(reason),
+                    next_attempt_at = 'epoch'::timestamptz + \(at.timeIntervalSince1970)::float8 * interval '1 second'
+                WHERE project_id = \(projectID) AND id = \(id)
+                """, logger: logger)
+        case .dead(let reason):
+            try await transaction.query("""
+                UPDATE alert_outbox SET status = 'dead', attempts = \(attempts), last_attempt_at = now(), last_error = \(reason)
+                WHERE project_id = \(projectID) AND id = \(id)
+                """, logger: logger)
+        }
+    }
+
+    /// Posts `request`; what came of it.
+    func send(_ request: WebhookRequest) async -> DeliveryOutcome {
+        var http = HTTPClientRequest(url: request.url.absoluteString)
+        http.method = .POST
+        for (name, value) in request.headers { http.headers.add(name: name, value: value) }
+        http.body = .bytes(ByteBuffer(bytes: request.body))
+        let timeout = TimeAmount.nanoseconds(Int64(request.timeout.components.seconds) * 1_000_000_000 + request.timeout.components.attoseconds / 1_000_000_000)
+        do {
+            let response = try await HTTPClient.shared.execute(http, timeout: timeout)
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            return .response(status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            return .timedOut
+        } catch {
+            return .connectionFailed
+        }
+    }
+}
