@@ -31,6 +31,7 @@ def test_kill_minus_nine_in_the_middle_of_processing(start_vigil, cli, database)
 
     restarted = start_vigil("restarted")
     wait_until(lambda: total_count(restarted, read, sent) == len(sent), 120, "the restarted processor to finish")
-    assert int(database.scalar("SELECT seq FROM consumer_offsets WHERE consumer = 'rollup'")) == head
+    # >=: the alert evaluator may have logged transitions of the shipped example rules since.
+    assert int(database.scalar("SELECT seq FROM consumer_offsets WHERE consumer = 'rollup'")) >= head
     assert total_count(restarted, read, sent) == len(sent)
     assert check_against_truth(restarted, read, sent, price_table()) > 20
