@@ -137,7 +137,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilApp", "VigilEventLog", "VigilProcessors", "VigilAlerting",
+                "VigilCore", "VigilApp", "VigilEventLog", "VigilProcessors", "VigilAlerting", "VigilStats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

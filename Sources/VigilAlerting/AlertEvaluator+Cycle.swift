@@ -35,6 +35,7 @@ extension AlertEvaluator {
             projects.append(row)
         }
         let reader = RollupReader(executor: connection, logger: logger)
+        let drift = DriftStore(executor: connection, logger: logger)
         var readings: [Reading] = []
         var ruleStatus: [(rule: String, millis: Double, error: String?)] = []
         for rule in ruleSet.rules {
@@ -42,7 +43,7 @@ extension AlertEvaluator {
             var failure: String?
             for (projectID, projectName) in projects {
                 do {
-                    let series = try await rule.values(projectID: projectID, nowMicros: now.micros, reader: reader)
+                    let series = try await rule.values(projectID: projectID, nowMicros: now.micros, reader: reader, drift: drift)
                     readings.append(Reading(projectID: projectID, projectName: projectName, rule: rule, series: series))
                 } catch {
                     failure = Database.describe(error)

@@ -15,7 +15,10 @@ extension AlertRule {
 
     /// The value of the rule's metric in each series (one per value of the `by` labels) over the
     /// window ending at `nowMicros`, one value per window in `windows` order (nil without data).
-    func values(projectID: Int64, nowMicros: Int64, reader: RollupReader) async throws -> [LabelSet: [Double?]] {
+    func values(projectID: Int64, nowMicros: Int64, reader: RollupReader, drift: DriftStore) async throws -> [LabelSet: [Double?]] {
+        if [.driftPSIMean, .driftPSIMax, .driftFlag].contains(metric) {
+            return try await driftValues(projectID: projectID, nowMicros: nowMicros, drift: drift)
+        }
         var series: [LabelSet: [Double?]] = [:]
         for (position, window) in windows.enumerated() {
             let groups = try await reader.summary(
@@ -38,6 +41,26 @@ extension AlertRule {
             for (labels, group) in merged {
                 var values = series[labels] ?? Array(repeating: nil, count: windows.count)
                 values[position] = value(of: group)
+                series[labels] = values
+            }
+        }
+        return series
+    }
+
+    /// Drift metrics: each feature's latest report within each window, one series per feature.
+    private func driftValues(projectID: Int64, nowMicros: Int64, drift: DriftStore) async throws -> [LabelSet: [Double?]] {
+        var series: [LabelSet: [Double?]] = [:]
+        for (position, window) in windows.enumerated() {
+            for report in try await drift.latestReports(projectID: projectID, sinceMicros: nowMicros - window.micros) {
+                if let wanted = filter[.feature], !wanted.contains(report.feature) { continue }
+                var labels = LabelSet()
+                labels["feature"] = report.feature
+                var values = series[labels] ?? Array(repeating: nil, count: windows.count)
+                switch metric {
+                case .driftPSIMean: values[position] = report.psiMean
+                case .driftPSIMax: values[position] = report.psiMax
+                default: values[position] = report.drifted ? 1 : 0
+                }
                 series[labels] = values
             }
         }
@@ -71,7 +94,7 @@ extension AlertRule {
                 return slo.burnRate(bad: Double(group.latency.count(above: thresholdMillis) + UInt64(group.skewed)), total: Double(group.count))
             }
         case .driftPSIMean, .driftPSIMax, .driftFlag:
-            // Drift reports are not kept yet (the drift issue); these rules never have data.
+            // Read from the drift reports (driftValues), not the rollups.
             return nil
         }
     }

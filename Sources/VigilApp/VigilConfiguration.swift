@@ -4,6 +4,7 @@ public import VigilAlerting
 internal import VigilCore
 public import VigilEventLog
 public import VigilHTTP
+public import VigilProcessors
 
 /// Everything Vigil can be told, built from defaults, then `VIGIL_*` environment variables, then
 /// flags. Each module receives only its slice. Errors name the variable and the bad value.
@@ -46,6 +47,8 @@ public struct VigilConfiguration: Sendable {
         public var environment: [String: String] = [:]
     }
 
+    /// The drift slice: report interval and windows.
+    public var drift = DriftScheduler.Configuration()
     /// The storage slice.
     public var storage = Storage()
     /// The alerting slice.
@@ -96,6 +99,9 @@ public struct VigilConfiguration: Sendable {
         configuration.alerting.evaluator.interval = .seconds(try env.integer("VIGIL_EVALUATION_INTERVAL", default: 15, range: 1...86_400))
         if let external = env["VIGIL_EXTERNAL_URL"], !external.isEmpty { configuration.alerting.evaluator.externalURL = external }
         configuration.alerting.environment = environment
+        configuration.drift.interval = .seconds(try env.integer("VIGIL_DRIFT_INTERVAL", default: 300, range: 1...86_400))
+        configuration.drift.currentWindow = .seconds(try env.integer("VIGIL_DRIFT_WINDOW", default: 3600, range: 60...31_536_000))
+        configuration.drift.referenceWindow = .seconds(try env.integer("VIGIL_DRIFT_REFERENCE", default: 7 * 86_400, range: 60...31_536_000))
         if let level = env["VIGIL_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw VigilError(.configuration, "VIGIL_LOG_LEVEL=\(level) is not one of trace, debug, info, notice, warning, error, critical")

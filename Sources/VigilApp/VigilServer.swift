@@ -78,6 +78,14 @@ public struct VigilServer: Sendable {
                 pollInterval: configuration.processing.pollInterval,
                 logger: logger
             ))
+            services.append(ProcessorRunner(
+                processor: SamplesProcessor(),
+                database: database,
+                batchSize: Int64(configuration.processing.batchSize),
+                pollInterval: configuration.processing.pollInterval,
+                logger: logger
+            ))
+            services.append(DriftScheduler(database: database, configuration: configuration.drift, logger: logger))
             services.append(AlertEvaluator(database: database, rules: rules, configuration: configuration.alerting.evaluator, logger: logger))
             services.append(WebhookNotifier(database: database, rules: rules, logger: logger))
         }

@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// Calendar arithmetic on UTC day counts (proleptic Gregorian), after Howard Hinnant's
 /// `civil_from_days` and `days_from_civil`, so hot paths format times without Foundation.
 public enum CivilTime {
@@ -22,6 +24,22 @@ public enum CivilTime {
         let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// Microseconds since the epoch of an RFC 3339 time (`2026-11-29T10:00:00Z`, fractions and
+    /// offsets allowed) or Unix milliseconds; nil for anything else.
+    public static func micros(parsing text: String) -> Int64? {
+        if !text.isEmpty, text.allSatisfy(\.isNumber), let millis = Int64(text), millis < 100_000_000_000_000 {
+            return millis * 1000
+        }
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) {
+                return Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+            }
+        }
+        return nil
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.ffffffZ` for microseconds since the epoch.

@@ -24,6 +24,13 @@ public struct EventKind: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// An alert changed state (inactive, pending, firing, resolved).
     public static let alertTransition = EventKind(rawValue: "alert_transition")
 
+    /// Embedding vectors of a drift feature, sent to the embeddings API (float32, base64).
+    public static let embedding = EventKind(rawValue: "embedding")
+    /// A drift baseline was pinned for a feature.
+    public static let driftBaselinePinned = EventKind(rawValue: "drift_baseline_pinned")
+    /// A drift report was computed for a feature.
+    public static let driftReport = EventKind(rawValue: "drift_report")
+
     /// The stored name.
     public var description: String { rawValue }
 }

@@ -124,4 +124,6 @@ public enum AdvisoryLock {
     public static let append: Int64 = 0x5649_4749_4C00_0002
     /// Held for the life of its connection by the one alert evaluator running (the lease).
     public static let alertEvaluator: Int64 = 0x5649_4749_4C00_0003
+    /// Held for the life of its connection by the one drift scheduler running (the lease).
+    public static let driftScheduler: Int64 = 0x5649_4749_4C00_0004
 }

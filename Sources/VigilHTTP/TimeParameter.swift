@@ -15,16 +15,6 @@ enum TimeParameter {
 
     /// Microseconds since the epoch of an RFC 3339 time or Unix milliseconds; nil for anything else.
     static func parse(_ text: String) -> Int64? {
-        if !text.isEmpty, text.allSatisfy(\.isNumber), let millis = Int64(text), millis < 100_000_000_000_000 {
-            return millis * 1000
-        }
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) {
-                return Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-            }
-        }
-        return nil
+        CivilTime.micros(parsing: text)
     }
 }

@@ -10,16 +10,18 @@ struct Replay: AsyncParsableCommand {
         abstract: "Empty a processor's projections and rebuild them from the start of the log (reprices history with the current price table)."
     )
 
-    @Argument(help: "The processor: rollup.")
+    @Argument(help: "The processor: rollup or samples.")
     var name: String
 
     func run() async throws {
         try await reportingErrors {
             let context = try CommandContext.load()
-            guard name == "rollup" else {
-                throw VigilError(.invalidInput, "no processor named \(name); processors: rollup")
+            let processor: any Processor
+            switch name {
+            case "rollup": processor = RollupProcessor(prices: try context.configuration.loadPrices())
+            case "samples": processor = SamplesProcessor()
+            default: throw VigilError(.invalidInput, "no processor named \(name); processors: rollup, samples")
             }
-            let processor = RollupProcessor(prices: try context.configuration.loadPrices())
             let offset = try await context.withDatabase { prepared in
                 let database = Database(url: prepared.url, logger: context.logger)
                 let runner = ProcessorRunner(processor: processor, database: database, batchSize: Int64(context.configuration.processing.batchSize), logger: context.logger)

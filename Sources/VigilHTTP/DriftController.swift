@@ -1,0 +1,211 @@
+internal import Foundation
+public import Hummingbird
+internal import NIOCore
+internal import VigilCore
+public import VigilEventLog
+public import VigilProcessors
+internal import VigilStats
+
+/// The drift API (read role): `POST /api/v1/drift/compute` (a report between two windows, not
+/// stored), `POST /api/v1/drift/baselines` (pin a feature's reference: a time range or the last N
+/// samples, recorded as an event), `GET /api/v1/drift/reports?feature&from&to` and
+/// `GET /api/v1/drift/reports/{id}` (bin edges and both proportions per component included).
+public struct DriftController: Sendable {
+    private let drift: DriftStore
+    private let appender: EventAppender
+
+    /// Makes the controller.
+    public init(drift: DriftStore, appender: EventAppender) {
+        self.drift = drift
+        self.appender = appender
+    }
+
+    /// Adds the routes to `group` (guarded with the read role by the caller).
+    public func addRoutes(to group: RouterGroup<VigilRequestContext>) {
+        group.post("/api/v1/drift/compute") { request, context in try await compute(request: request, context: context) }
+        group.post("/api/v1/drift/baselines") { request, context in try await pin(request: request, context: context) }
+        group.get("/api/v1/drift/reports") { request, context in try await list(request: request, context: context) }
+        group.get("/api/v1/drift/reports/{id}") { _, context in try await one(context: context) }
+    }
+
+    struct WindowInput: Decodable {
+        var from: EvaluationInput.Time?
+        var to: EvaluationInput.Time?
+        var last: Int?
+    }
+
+    struct ComputeInput: Decodable {
+        var feature: String?
+        var reference: WindowInput?
+        var current: WindowInput?
+        var threshold: Double?
+    }
+
+    struct BaselineInput: Decodable {
+        var feature: String?
+        var from: EvaluationInput.Time?
+        var to: EvaluationInput.Time?
+        var last: Int?
+    }
+
+    func compute(request: Request, context: VigilRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let input: ComputeInput = try await Self.decode(request, "{\"feature\": ..., \"reference\": {\"from\", \"to\"} or {\"last\": N}, \"current\": {\"from\", \"to\"}}")
+        let feature = try Self.feature(input.feature)
+        guard let currentInput = input.current else { throw VigilError(.invalidInput, "current must give the window: {\"from\", \"to\"}") }
+        let current = try Self.window(currentInput, name: "current")
+        guard let referenceInput = input.reference else { throw VigilError(.invalidInput, "reference must give a window ({\"from\", \"to\"}) or {\"last\": N}") }
+        let reference: DriftStore.Window
+        if let last = referenceInput.last {
+            guard (100...DriftStore.referenceLimit).contains(last) else {
+                throw VigilError(.invalidInput, "reference.last must be from 100 to \(DriftStore.referenceLimit)")
+            }
+            guard let window = try await drift.lastSamples(projectID: principal.projectID, feature: feature, count: last, beforeMicros: current.fromMicros) else {
+                throw VigilError(.invalidInput, "feature \(feature) has no samples before the current window")
+            }
+            reference = window
+        } else {
+            reference = try Self.window(referenceInput, name: "reference")
+        }
+        var options = DriftOptions.default
+        if let threshold = input.threshold {
+            guard threshold > 0, threshold.isFinite else { throw VigilError(.invalidInput, "threshold must be a positive number") }
+            options.threshold = threshold
+        }
+        let report = try await drift.compute(projectID: principal.projectID, feature: feature, reference: reference, current: current, options: options)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.string("feature", feature)
+        Self.windows(reference: reference, current: current, into: &writer)
+        writer.raw("report", Array(try encoder.encode(report)))
+        writer.endObject()
+        return Response.json(writer.bytes)
+    }
+
+    func pin(request: Request, context: VigilRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let input: BaselineInput = try await Self.decode(request, "{\"feature\": ..., \"from\": ..., \"to\": ...} or {\"feature\": ..., \"last\": N}")
+        let feature = try Self.feature(input.feature)
+        let window: DriftStore.Window
+        if let last = input.last {
+            guard (100...DriftStore.referenceLimit).contains(last) else {
+                throw VigilError(.invalidInput, "last must be from 100 to \(DriftStore.referenceLimit)")
+            }
+            guard let found = try await drift.lastSamples(projectID: principal.projectID, feature: feature, count: last, beforeMicros: EventTime.nowMicros() + 1) else {
+                throw VigilError(.invalidInput, "feature \(feature) has no samples yet")
+            }
+            window = found
+        } else {
+            window = try Self.window(WindowInput(from: input.from, to: input.to), name: "baseline")
+        }
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.string("feature", feature)
+        writer.int("from_us", window.fromMicros)
+        writer.int("to_us", window.toMicros)
+        if let last = input.last { writer.int("last_n", Int64(last)) } else { writer.null("last_n") }
+        writer.endObject()
+        let now = EventTime.nowMicros()
+        try await appender.append([NewEvent(projectID: principal.projectID, kind: .driftBaselinePinned, occurredAtMicros: now,
+                                            dedupKey: ContentKey.make(kind: .driftBaselinePinned, body: writer.bytes + Array(String(now).utf8)), body: writer.bytes)])
+        var answer = JSONWriter()
+        answer.beginObject()
+        answer.string("feature", feature)
+        answer.string("from", CivilTime.rfc3339(micros: window.fromMicros))
+        answer.string("to", CivilTime.rfc3339(micros: window.toMicros))
+        if let last = input.last { answer.int("last_n", Int64(last)) } else { answer.null("last_n") }
+        answer.endObject()
+        return Response.json(answer.bytes)
+    }
+
+    func list(request: Request, context: VigilRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let query = request.uri.queryParameters
+        let to = try TimeParameter.micros(query, "to", default: EventTime.nowMicros() + 60_000_000)
+        let from = try TimeParameter.micros(query, "from", default: to - 7 * 86_400_000_000)
+        guard from < to else { throw VigilError(.invalidInput, "query parameter from must be before to") }
+        let feature = query.get("feature").flatMap { $0.isEmpty ? nil : $0 }
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.beginArray("reports")
+        for report in try await drift.reports(projectID: principal.projectID, feature: feature, fromMicros: from, toMicros: to, limit: 500) {
+            Self.headline(report, into: &writer)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return Response.json(writer.bytes)
+    }
+
+    func one(context: VigilRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int64(text) else { throw VigilError(.invalidInput, "report id \(text) must be a number") }
+        guard let report = try await drift.report(projectID: principal.projectID, id: id) else {
+            throw VigilError(.notFound, "no drift report \(id) in this project")
+        }
+        var writer = JSONWriter()
+        Self.headline(report, into: &writer)
+        writer.raw("report", Array(report.reportJSON.utf8))
+        writer.endObject()
+        return Response.json(writer.bytes)
+    }
+
+    /// Opens an object with a stored report's headline fields (the caller closes it).
+    private static func headline(_ report: DriftStore.StoredReport, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.int("id", report.id)
+        writer.string("feature", report.feature)
+        writer.string("computed_at", report.computedAt)
+        writer.beginObject("reference")
+        writer.string("from", report.reference.0)
+        writer.string("to", report.reference.1)
+        writer.endObject()
+        writer.beginObject("current")
+        writer.string("from", report.current.0)
+        writer.string("to", report.current.1)
+        writer.endObject()
+        writer.double("psi_mean", report.psiMean)
+        writer.double("psi_max", report.psiMax)
+        writer.bool("drifted", report.drifted)
+    }
+
+    private static func windows(reference: DriftStore.Window, current: DriftStore.Window, into writer: inout JSONWriter) {
+        for (name, window) in [("reference", reference), ("current", current)] {
+            writer.beginObject(name)
+            writer.string("from", CivilTime.rfc3339(micros: window.fromMicros))
+            writer.string("to", CivilTime.rfc3339(micros: window.toMicros))
+            writer.endObject()
+        }
+    }
+
+    private static func feature(_ text: String?) throws -> String {
+        guard let feature = text?.trimmingWhitespace(), !feature.isEmpty else { throw VigilError(.invalidInput, "feature must be given") }
+        return feature
+    }
+
+    private static func window(_ input: WindowInput, name: String) throws -> DriftStore.Window {
+        guard let fromText = input.from?.text, let from = TimeParameter.parse(fromText) else {
+            throw VigilError(.invalidInput, "\(name).from must be an RFC 3339 time or Unix milliseconds")
+        }
+        guard let toText = input.to?.text, let to = TimeParameter.parse(toText) else {
+            throw VigilError(.invalidInput, "\(name).to must be an RFC 3339 time or Unix milliseconds")
+        }
+        guard from < to else { throw VigilError(.invalidInput, "\(name).from must be before \(name).to") }
+        return DriftStore.Window(fromMicros: from, toMicros: to)
+    }
+
+    private static func decode<T: Decodable>(_ request: Request, _ shape: String) async throws -> T {
+        guard JSONContentType.matches(request.headers[.contentType]) else {
+            throw VigilError(.unsupportedMediaType, "send the request as application/json")
+        }
+        let body = try await request.body.collect(upTo: 1 << 20)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(Array(buffer: body)))
+        } catch {
+            throw VigilError(.invalidInput, "send \(shape) as JSON")
+        }
+    }
+}

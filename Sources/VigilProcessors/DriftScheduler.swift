@@ -1,0 +1,137 @@
+internal import Foundation
+public import Logging
+public import PostgresNIO
+public import ServiceLifecycle
+internal import VigilCore
+public import VigilEventLog
+internal import VigilStats
+
+/// Every interval, a drift report per project × feature with samples in the current window:
+/// against the pinned baseline, or else the trailing reference window before it. Each report goes
+/// into `drift_reports` and the log (kind `drift_report`) in one transaction; a window with too
+/// few samples is skipped. One scheduler runs across processes (a lease, like the alert evaluator).
+public struct DriftScheduler: Service {
+    /// The windows and the interval.
+    public struct Configuration: Sendable {
+        /// `VIGIL_DRIFT_INTERVAL` (seconds): time between reports, default 300.
+        public var interval: Duration = .seconds(300)
+        /// `VIGIL_DRIFT_WINDOW` (seconds): the current window, default 3600.
+        public var currentWindow: Duration = .seconds(3600)
+        /// `VIGIL_DRIFT_REFERENCE` (seconds): the trailing reference window before the current one
+        /// when no baseline is pinned, default 7 days.
+        public var referenceWindow: Duration = .seconds(7 * 86_400)
+
+        /// The defaults.
+        public init() {}
+    }
+
+    private let database: Database
+    private let configuration: Configuration
+    private let clock: any Clock<Duration>
+    private let logger: Logger
+
+    /// Makes the scheduler.
+    public init(database: Database, configuration: Configuration, clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+        self.database = database
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Takes the lease, then reports every interval until shutdown.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await database.withConnection { connection in
+                        try await EventLogWriter.prepare(connection, logger: logger)
+                        while !Task.isCancelled, try await !Self.takeLease(on: connection, logger: logger) {
+                            try? await clock.sleep(for: .seconds(2))
+                        }
+                        while !Task.isCancelled {
+                            try await reportAll(nowMicros: EventTime.nowMicros(), on: connection)
+                            try? await clock.sleep(for: configuration.interval)
+                        }
+                        return true
+                    }
+                } catch {
+                    if Task.isCancelled { break }
+                    logger.error("drift reports failed; retrying", metadata: ["vigil.error": "\(Database.describe(error))"])
+                    try? await clock.sleep(for: .seconds(5))
+                }
+            }
+        }
+    }
+
+    static func takeLease(on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        for try await taken in try await connection.query("SELECT pg_try_advisory_lock(\(AdvisoryLock.driftScheduler))", logger: logger).decode(Bool.self) {
+            return taken
+        }
+        return false
+    }
+
+    /// One report per project × feature for the window ending at `nowMicros`; returns how many were written.
+    @discardableResult
+    public func reportAll(nowMicros: Int64, on connection: PostgresConnection) async throws -> Int {
+        let store = DriftStore(executor: connection, logger: logger)
+        let current = DriftStore.Window(fromMicros: nowMicros - Self.micros(configuration.currentWindow), toMicros: nowMicros)
+        var projects: [Int64] = []
+        for try await project in try await connection.query("SELECT project_id FROM projects", logger: logger).decode(Int64.self) {
+            projects.append(project)
+        }
+        var written = 0
+        for project in projects {
+            for feature in try await store.features(projectID: project, sinceMicros: current.fromMicros) {
+                let reference = try await store.baseline(projectID: project, feature: feature)
+                    ?? DriftStore.Window(fromMicros: current.fromMicros - Self.micros(configuration.referenceWindow), toMicros: current.fromMicros)
+                let report: DriftReport
+                do {
+                    report = try await store.compute(projectID: project, feature: feature, reference: reference, current: current)
+                } catch let error as VigilError {
+                    logger.debug("no drift report", metadata: ["vigil.feature": "\(feature)", "vigil.reason": "\(error.message)"])
+                    continue
+                }
+                try await save(report, projectID: project, feature: feature, reference: reference, current: current, nowMicros: nowMicros, on: connection)
+                written += 1
+            }
+        }
+        return written
+    }
+
+    private func save(_ report: DriftReport, projectID: Int64, feature: String, reference: DriftStore.Window, current: DriftStore.Window, nowMicros: Int64, on connection: PostgresConnection) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
+        try await connection.transaction(logger: logger) { transaction in
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.string("feature", feature)
+            writer.int("computed_us", nowMicros)
+            writer.int("reference_from_us", reference.fromMicros)
+            writer.int("reference_to_us", reference.toMicros)
+            writer.int("current_from_us", current.fromMicros)
+            writer.int("current_to_us", current.toMicros)
+            writer.raw("report", Array(json.utf8))
+            writer.endObject()
+            _ = try await EventLogWriter.appendInTransaction(
+                [NewEvent(projectID: projectID, kind: .driftReport, occurredAtMicros: nowMicros, dedupKey: ContentKey.make(kind: .driftReport, body: writer.bytes), body: writer.bytes)],
+                on: transaction, knownPartitions: [], logger: logger
+            )
+            try await transaction.query("""
+                INSERT INTO drift_reports (project_id, feature, computed_at, reference_from, reference_to, current_from, current_to, psi_mean, psi_max, drifted, report)
+                VALUES (\(projectID), \(feature),
+                        'epoch'::timestamptz + \(nowMicros)::float8 * interval '1 microsecond',
+                        'epoch'::timestamptz + \(reference.fromMicros)::float8 * interval '1 microsecond',
+                        'epoch'::timestamptz + \(reference.toMicros)::float8 * interval '1 microsecond',
+                        'epoch'::timestamptz + \(current.fromMicros)::float8 * interval '1 microsecond',
+                        'epoch'::timestamptz + \(current.toMicros)::float8 * interval '1 microsecond',
+                        \(report.psiMean), \(report.psiMax), \(report.drifted), \(json)::jsonb)
+                """, logger: logger)
+            return true
+        }
+    }
+
+    static func micros(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+    }
+}
