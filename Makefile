@@ -35,7 +35,9 @@ bench: deps release
 	  trap 'scripts/test-postgres.sh stop "$(TEST_PG_DIR)-bench"' EXIT; \
 	  Tests/e2e/.venv-proto/bin/python Benchmarks/ingest_bench.py --url "$$url" --vigil .build/release/vigil; \
 	  echo; \
-	  Tests/e2e/.venv-proto/bin/python Benchmarks/processor_bench.py --url "$$url" --vigil .build/release/vigil
+	  Tests/e2e/.venv-proto/bin/python Benchmarks/processor_bench.py --url "$$url" --vigil .build/release/vigil; \
+	  echo; \
+	  Tests/e2e/.venv-proto/bin/python Benchmarks/drift_bench.py --vigil .build/release/vigil
 
 protos:
 	scripts/generate-protos.sh

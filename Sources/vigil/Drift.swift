@@ -8,7 +8,7 @@ import VigilStats
 
 /// `vigil drift`: drift reports from the command line.
 struct Drift: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Drift of embedding and scalar features.", subcommands: [DriftReportCommand.self])
+    static let configuration = CommandConfiguration(abstract: "Drift of embedding and scalar features.", subcommands: [DriftReportCommand.self, DriftFiles.self])
 }
 
 /// `vigil drift report --feature F --reference FROM..TO --current FROM..TO [--format json|table]`.

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from drift_oracle import drift_report
-from vigil_e2e import new_trace_id, wait_until
+from vigil_e2e import new_trace_id, span, traces_body, wait_until
 
 HOUR_MS = 3_600_000
 TOLERANCE = 1e-6
@@ -235,3 +235,26 @@ def test_a_pinned_baseline_drives_the_scheduled_reports_and_the_alert_metric_agr
     assert alert["state"] == "pending"
     latest = drift_vigil.request("GET", "/api/v1/drift/reports?feature=pinned", key=keys["read"]).json()["reports"][0]
     assert math.isclose(alert["value"], latest["psi_max"], abs_tol=TOLERANCE)
+
+
+def test_openinference_embedding_spans_become_vector_samples_and_llm_spans_scalar_samples(drift_vigil, keys, database):
+    """An embedding span's `embedding.embeddings.N.embedding.vector` attributes, in order, become
+    float32 samples of feature `embedding:<model>`; an LLM span gives token, latency and prompt-length samples."""
+    vectors = [[0.5, -1.25, 2.0], [1.0, 0.0, -0.75]]
+    attrs = {"openinference.span.kind": "EMBEDDING", "embedding.model_name": "mini-embedder"}
+    for n, vector in enumerate(vectors):
+        attrs[f"embedding.embeddings.{n}.embedding.vector"] = vector
+        attrs[f"embedding.embeddings.{n}.embedding.text"] = f"text {n}"
+    llm = span("chat", attrs={"gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", "gen_ai.usage.input_tokens": 120,
+                              "gen_ai.usage.output_tokens": 30, "gen_ai.prompt": "What is drift?"}, duration_ns=250_000_000)
+    response = drift_vigil.export("traces", traces_body([span("embed", attrs=attrs), llm], service="embedder"), key=keys["ingest"])
+    assert response.status_code == 200, response.text
+    wait_until(lambda: sample_count(database, "embedding:mini-embedder") == 2, 30, "the embedding samples")
+    rows = database.rows("SELECT ordinal, encode(vector, 'base64') AS b64 FROM drift_samples WHERE feature = 'embedding:mini-embedder' ORDER BY ordinal")
+    for row, vector in zip(rows, vectors):
+        assert np.frombuffer(base64.b64decode(row["b64"]), dtype="<f4").tolist() == vector
+    wait_until(lambda: sample_count(database, "prompt_chars") >= 1, 30, "the scalar samples")
+    values = {row["feature"]: float(row["value"]) for row in database.rows(
+        "SELECT feature, value FROM drift_samples WHERE feature IN ('input_tokens', 'output_tokens', 'latency_ms', 'prompt_chars') "
+        "AND occurred_at > now() - interval '10 minutes'")}
+    assert values == {"input_tokens": 120.0, "output_tokens": 30.0, "latency_ms": 250.0, "prompt_chars": len("What is drift?")}
