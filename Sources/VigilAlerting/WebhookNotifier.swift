@@ -8,23 +8,28 @@ public import ServiceLifecycle
 public import VigilEventLog
 
 /// Delivers the outbox: each due row is posted to its receiver with `X-Vigil-Delivery` (the same on
-/// every attempt) and, when the receiver has a secret, `X-Vigil-Signature`. A row is locked while
-/// it is being sent (`FOR UPDATE SKIP LOCKED`), so two Vigil processes never send it at once, and
-/// it is marked delivered only in the transaction that holds the lock: a crash in between means
-/// the next attempt carries the same delivery id. Failures retry as `DeliveryPolicy` decides.
+/// every attempt) and, when the receiver has a secret, `X-Vigil-Signature`. Several workers send at
+/// once, each one row per transaction, so a slow or unreachable receiver holds up only its own
+/// worker. A row is locked while it is being sent (`FOR UPDATE SKIP LOCKED`), so two Vigil
+/// processes never send it at once, and marked delivered in the transaction that holds the lock: a
+/// crash in between means the next attempt carries the same delivery id. A row waits while an older
+/// row of the same group and receiver is undelivered, so a receiver that was down gets firing
+/// before resolved. Failures retry as `DeliveryPolicy` decides.
 public struct WebhookNotifier: Service {
     let database: Database
     let rules: RuleStore
     let policy: DeliveryPolicy
+    let workers: Int
     let pollInterval: Duration
     let clock: any Clock<Duration>
     let logger: Logger
 
     /// Makes a notifier of the outbox in `database`, with the receivers of `rules`.
-    public init(database: Database, rules: RuleStore, policy: DeliveryPolicy = .default, pollInterval: Duration = .milliseconds(250), clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+    public init(database: Database, rules: RuleStore, policy: DeliveryPolicy = .default, workers: Int = 4, pollInterval: Duration = .milliseconds(250), clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
         self.database = database
         self.rules = rules
         self.policy = policy
+        self.workers = max(1, workers)
         self.pollInterval = pollInterval
         self.clock = clock
         self.logger = logger
@@ -32,62 +37,79 @@ public struct WebhookNotifier: Service {
 
     /// Delivers until shutdown; database failures are logged and retried.
     public func run() async throws {
+        var configuration = HTTPClient.Configuration()
+        // A refused connection is an attempt that failed now, for the backoff to space out, not
+        // a reason to hold the worker for the whole connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await database.withConnection { connection in
-                        while !Task.isCancelled {
-                            if try await deliverDue(on: connection) == 0 {
-                                try? await clock.sleep(for: pollInterval)
-                            }
-                        }
-                        return true
-                    }
-                } catch {
-                    if Task.isCancelled { break }
-                    logger.error("notifier failed; retrying", metadata: ["vigil.error": "\(Database.describe(error))"])
-                    try? await clock.sleep(for: .seconds(1))
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<workers {
+                    group.addTask { await work(with: client) }
                 }
+            }
+        }
+        try? await client.shutdown()
+    }
+
+    private func work(with client: HTTPClient) async {
+        while !Task.isCancelled {
+            do {
+                try await database.withConnection { connection in
+                    while !Task.isCancelled {
+                        if try await !deliverOne(on: connection, client: client) {
+                            try? await clock.sleep(for: pollInterval)
+                        }
+                    }
+                    return true
+                }
+            } catch {
+                if Task.isCancelled { break }
+                logger.error("notifier failed; retrying", metadata: ["vigil.error": "\(Database.describe(error))"])
+                try? await clock.sleep(for: .seconds(1))
             }
         }
     }
 
-    /// Sends the rows that are due; returns how many it tried.
-    func deliverDue(on connection: PostgresConnection) async throws -> Int {
+    /// Sends the oldest due row that no other worker holds; false when there is none.
+    func deliverOne(on connection: PostgresConnection, client: HTTPClient) async throws -> Bool {
         try await connection.transaction(logger: logger) { transaction in
             let rows = try await transaction.query("""
                 SELECT project_id, id, delivery_id, receiver, body, attempts, (extract(epoch FROM created_at) * 1000000)::bigint
-                FROM alert_outbox
+                FROM alert_outbox a
                 WHERE status = 'pending' AND next_attempt_at <= now()
+                  AND NOT EXISTS (SELECT 1 FROM alert_outbox o
+                                  WHERE o.project_id = a.project_id AND o.receiver = a.receiver AND o.group_key = a.group_key
+                                    AND o.status = 'pending' AND o.id < a.id)
                 ORDER BY next_attempt_at, id
-                LIMIT 8
+                LIMIT 1
                 FOR UPDATE SKIP LOCKED
                 """, logger: logger)
-            var due: [(Int64, Int64, String, String, ByteBuffer, Int, Int64)] = []
-            for try await row in rows.decode((Int64, Int64, String, String, ByteBuffer, Int, Int64).self) { due.append(row) }
-            var random = SystemRandomNumberGenerator()
-            for (projectID, id, deliveryID, receiverName, body, attempts, createdMicros) in due {
-                guard let receiver = rules.current.receiver(named: receiverName) else {
-                    try await mark(projectID, id, .dead(reason: "receiver \(receiverName) is no longer in the rule files"), attempts: attempts, on: transaction)
-                    continue
-                }
-                let secret: String?
-                switch Result(catching: { () throws(RuleCheckFailure) -> String? in receiver.kind == .webhook ? try rules.secret(of: receiver) : nil }) {
-                case .success(let found):
-                    secret = found
-                case .failure(let failure):
-                    try await mark(projectID, id, .dead(reason: failure.problems.map(\.message).joined(separator: "; ")), attempts: attempts, on: transaction)
-                    continue
-                }
-                let request = WebhookRequest.make(receiver: receiver, body: Data(body.readableBytesView), deliveryID: deliveryID, secret: secret)
-                let outcome = await send(request)
-                let decision = policy.decide(outcome, attempt: attempts + 1, createdAt: Date(timeIntervalSince1970: Double(createdMicros) / 1e6), now: Date(), using: &random)
-                logger.info("webhook delivery attempt", metadata: [
-                    "vigil.delivery": "\(deliveryID)", "vigil.receiver": "\(receiverName)", "vigil.outcome": "\(outcome.summary)",
-                ])
-                try await mark(projectID, id, decision, attempts: attempts + 1, on: transaction)
+            var due: (Int64, Int64, String, String, ByteBuffer, Int, Int64)?
+            for try await row in rows.decode((Int64, Int64, String, String, ByteBuffer, Int, Int64).self) { due = row }
+            guard let (projectID, id, deliveryID, receiverName, body, attempts, createdMicros) = due else { return false }
+            guard let receiver = rules.current.receiver(named: receiverName) else {
+                try await mark(projectID, id, .dead(reason: "receiver \(receiverName) is no longer in the rule files"), attempts: attempts, on: transaction)
+                return true
             }
-            return due.count
+            let secret: String?
+            switch Result(catching: { () throws(RuleCheckFailure) -> String? in receiver.kind == .webhook ? try rules.secret(of: receiver) : nil }) {
+            case .success(let found):
+                secret = found
+            case .failure(let failure):
+                try await mark(projectID, id, .dead(reason: failure.problems.map(\.message).joined(separator: "; ")), attempts: attempts, on: transaction)
+                return true
+            }
+            let request = WebhookRequest.make(receiver: receiver, body: Data(body.readableBytesView), deliveryID: deliveryID, secret: secret)
+            let outcome = await send(request, with: client)
+            var random = SystemRandomNumberGenerator()
+            let decision = policy.decide(outcome, attempt: attempts + 1, createdAt: Date(timeIntervalSince1970: Double(createdMicros) / 1e6), now: Date(), using: &random)
+            logger.info("webhook delivery attempt", metadata: [
+                "vigil.delivery": "\(deliveryID)", "vigil.receiver": "\(receiverName)", "vigil.outcome": "\(outcome.summary)",
+            ])
+            try await mark(projectID, id, decision, attempts: attempts + 1, on: transaction)
+            return true
         }
     }
 
@@ -113,14 +135,14 @@ public struct WebhookNotifier: Service {
     }
 
     /// Posts `request`; what came of it.
-    func send(_ request: WebhookRequest) async -> DeliveryOutcome {
+    func send(_ request: WebhookRequest, with client: HTTPClient) async -> DeliveryOutcome {
         var http = HTTPClientRequest(url: request.url.absoluteString)
         http.method = .POST
         for (name, value) in request.headers { http.headers.add(name: name, value: value) }
         http.body = .bytes(ByteBuffer(bytes: request.body))
         let timeout = TimeAmount.nanoseconds(Int64(request.timeout.components.seconds) * 1_000_000_000 + request.timeout.components.attoseconds / 1_000_000_000)
         do {
-            let response = try await HTTPClient.shared.execute(http, timeout: timeout)
+            let response = try await client.execute(http, timeout: timeout)
             _ = try? await response.body.collect(upTo: 64 * 1024)
             return .response(status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
