@@ -30,60 +30,64 @@ public struct SamplesProcessor: Processor {
         var baseline: (from: Int64, to: Int64, lastN: Int64?)?
     }
 
-    /// Reads the range's samples.
+    /// Reads the range's samples. Postgres takes the fields apart (typed columns, one pass over
+    /// each body); only the rare spans with embedding vectors come back as JSON to parse.
     public func read(after: Int64, through: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [Sample] {
         var samples: [Sample] = []
         let rows = try await connection.query("""
             SELECT project_id, seq, (extract(epoch FROM occurred_at) * 1000000)::bigint, kind,
-                   CASE kind
-                     WHEN 'embedding' THEN jsonb_build_array(body->>'feature', body->>'vector')
-                     WHEN 'evaluation' THEN jsonb_build_array(body->>'name', body->>'score')
-                     WHEN 'drift_baseline_pinned' THEN jsonb_build_array(body->>'feature', body->'from_us', body->'to_us', body->'last_n')
-                     ELSE jsonb_build_array(
-                            coalesce(body->>'service', ''),
-                            body ? 'genai',
-                            body->'genai'->'input_tokens', body->'genai'->'output_tokens', body->'duration_ns',
-                            coalesce(body->'attributes'->>'gen_ai.input.messages', body->'attributes'->>'gen_ai.prompt',
-                                     body->'attributes'->>'llm.input_messages.0.message.content', body->'attributes'->>'input.value'),
-                            coalesce(body->'attributes'->>'embedding.model_name', ''),
-                            CASE WHEN body->'attributes' ? 'embedding.embeddings.0.embedding.vector' THEN
-                                (SELECT jsonb_agg(value ORDER BY (split_part(key, '.', 3))::int) FROM jsonb_each(body->'attributes')
-                                 WHERE key ~ '^embedding\\.embeddings\\.[0-9]+\\.embedding\\.vector$')
-                            END)
-                   END::text
-            FROM events
-            WHERE seq > \(after) AND seq <= \(through) AND kind IN ('embedding', 'evaluation', 'span', 'drift_baseline_pinned')
+                   CASE kind WHEN 'span' THEN coalesce(b->>'service', '') ELSE coalesce(b->>'feature', b->>'name', '') END,
+                   CASE kind WHEN 'embedding' THEN b->>'vector' END,
+                   CASE kind WHEN 'evaluation' THEN (b->>'score')::float8 END,
+                   g IS NOT NULL,
+                   (g->>'input_tokens')::float8, (g->>'output_tokens')::float8,
+                   CASE kind WHEN 'span' THEN (b->>'duration_ns')::float8 END,
+                   char_length(coalesce(a->>'gen_ai.input.messages', a->>'gen_ai.prompt', a->>'llm.input_messages.0.message.content', a->>'input.value')),
+                   coalesce(a->>'embedding.model_name', ''),
+                   CASE WHEN a ? 'embedding.embeddings.0.embedding.vector' THEN
+                       (SELECT jsonb_agg(value ORDER BY (split_part(key, '.', 3))::int) FROM jsonb_each(a)
+                        WHERE key ~ '^embedding\\.embeddings\\.[0-9]+\\.embedding\\.vector$')::text
+                   END,
+                   CASE kind WHEN 'drift_baseline_pinned' THEN (b->>'from_us')::bigint END,
+                   CASE kind WHEN 'drift_baseline_pinned' THEN (b->>'to_us')::bigint END,
+                   CASE kind WHEN 'drift_baseline_pinned' THEN (b->>'last_n')::bigint END
+            FROM (SELECT project_id, seq, occurred_at, kind, body AS b, body->'genai' AS g, body->'attributes' AS a
+                  FROM events
+                  WHERE seq > \(after) AND seq <= \(through) AND kind IN ('embedding', 'evaluation', 'span', 'drift_baseline_pinned')
+                  OFFSET 0) AS e
             """, logger: logger)
-        for try await (project, seq, micros, kind, json) in rows.decode((Int64, Int64, Int64, String, String).self) {
-            guard let fields = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any] else { continue }
+        for try await row in rows {
+            let cells = row.makeRandomAccess()
+            let project = try cells[0].decode(Int64.self)
+            let seq = try cells[1].decode(Int64.self)
+            let micros = try cells[2].decode(Int64.self)
+            let name = try cells[4].decode(String.self)
             func add(_ feature: String, value: Double? = nil, vector: [UInt8]? = nil, ordinal: Int32 = 0) {
                 samples.append(Sample(projectID: project, feature: feature, micros: micros, seq: seq, ordinal: ordinal, value: value, vector: vector))
             }
-            switch kind {
+            switch try cells[3].decode(String.self) {
             case "embedding":
-                if let feature = fields.first as? String, let text = fields.last as? String, let bytes = Data(base64Encoded: text), !bytes.isEmpty {
-                    add(feature, vector: Array(bytes))
-                }
-            case "drift_baseline_pinned":
-                if fields.count == 4, let feature = fields[0] as? String, let from = (fields[1] as? NSNumber)?.int64Value, let to = (fields[2] as? NSNumber)?.int64Value {
-                    samples.append(Sample(projectID: project, feature: feature, micros: micros, seq: seq, ordinal: 0,
-                                          baseline: (from, to, (fields[3] as? NSNumber)?.int64Value)))
+                if let text = try cells[5].decode(String?.self), let bytes = Data(base64Encoded: text), !bytes.isEmpty {
+                    add(name, vector: Array(bytes))
                 }
             case "evaluation":
-                if let name = fields.first as? String, let text = fields.last as? String, let score = Double(text), score.isFinite {
-                    add("score:\(name)", value: score)
+                if let score = try cells[6].decode(Double?.self), score.isFinite { add("score:\(name)", value: score) }
+            case "drift_baseline_pinned":
+                if let from = try cells[14].decode(Int64?.self), let to = try cells[15].decode(Int64?.self) {
+                    samples.append(Sample(projectID: project, feature: name, micros: micros, seq: seq, ordinal: 0,
+                                          baseline: (from, to, try cells[16].decode(Int64?.self))))
                 }
             default:
-                guard fields.count == 8 else { continue }
-                if (fields[1] as? Bool) == true {
-                    if let input = (fields[2] as? NSNumber)?.doubleValue { add("input_tokens", value: input) }
-                    if let output = (fields[3] as? NSNumber)?.doubleValue { add("output_tokens", value: output) }
-                    if let nanos = (fields[4] as? NSNumber)?.doubleValue, nanos >= 0 { add("latency_ms", value: nanos / 1_000_000) }
-                    if let prompt = fields[5] as? String { add("prompt_chars", value: Double(prompt.count)) }
+                if try cells[7].decode(Bool.self) {
+                    if let input = try cells[8].decode(Double?.self) { add("input_tokens", value: input) }
+                    if let output = try cells[9].decode(Double?.self) { add("output_tokens", value: output) }
+                    if let nanos = try cells[10].decode(Double?.self), nanos >= 0 { add("latency_ms", value: nanos / 1_000_000) }
+                    if let characters = try cells[11].decode(Int?.self) { add("prompt_chars", value: Double(characters)) }
                 }
-                if let vectors = fields[7] as? [Any] {
-                    let model = fields[6] as? String ?? ""
-                    let feature = "embedding:" + (model.isEmpty ? (fields[0] as? String ?? "") : model)
+                if let json = try cells[13].decode(String?.self),
+                   let vectors = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any] {
+                    let model = try cells[12].decode(String.self)
+                    let feature = "embedding:" + (model.isEmpty ? name : model)
                     for (ordinal, vector) in vectors.enumerated() {
                         guard let numbers = vector as? [Any], !numbers.isEmpty else { continue }
                         let floats = numbers.compactMap { ($0 as? NSNumber)?.floatValue }
