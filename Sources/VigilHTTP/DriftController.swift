@@ -1,6 +1,7 @@
 internal import Foundation
 public import Hummingbird
 internal import NIOCore
+internal import VigilAlerting
 internal import VigilCore
 public import VigilEventLog
 public import VigilProcessors
@@ -46,6 +47,8 @@ public struct DriftController: Sendable {
         var from: EvaluationInput.Time?
         var to: EvaluationInput.Time?
         var last: Int?
+        /// A trailing window before each report's current window: seconds, or `7d`, `12h`, `30m`.
+        var trailing: EvaluationInput.Time?
     }
 
     func compute(request: Request, context: VigilRequestContext) async throws -> Response {
@@ -86,8 +89,11 @@ public struct DriftController: Sendable {
 
     func pin(request: Request, context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let input: BaselineInput = try await Self.decode(request, "{\"feature\": ..., \"from\": ..., \"to\": ...} or {\"feature\": ..., \"last\": N}")
+        let input: BaselineInput = try await Self.decode(request, "{\"feature\": ..., \"from\": ..., \"to\": ...}, {\"feature\": ..., \"last\": N} or {\"feature\": ..., \"trailing\": \"7d\"}")
         let feature = try Self.feature(input.feature)
+        if let trailing = input.trailing {
+            return try await pinTrailing(trailing.text, feature: feature, projectID: principal.projectID)
+        }
         let window: DriftStore.Window
         if let last = input.last {
             guard (100...DriftStore.referenceLimit).contains(last) else {
@@ -118,6 +124,28 @@ public struct DriftController: Sendable {
         if let last = input.last { answer.int("last_n", Int64(last)) } else { answer.null("last_n") }
         answer.endObject()
         return Response.json(answer.bytes)
+    }
+
+    /// Pins a trailing reference window of its own length for `feature`.
+    private func pinTrailing(_ text: String, feature: String, projectID: Int64) async throws -> Response {
+        let seconds: Int64
+        if let whole = Int64(text) {
+            seconds = whole
+        } else if let duration = DurationText.parse(text) {
+            seconds = duration.components.seconds
+        } else {
+            throw VigilError(.invalidInput, "trailing=\(text) must be seconds or a duration such as 7d, 12h or 30m")
+        }
+        guard (60...31_536_000).contains(seconds) else { throw VigilError(.invalidInput, "trailing must be from one minute to a year") }
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.string("feature", feature)
+        writer.int("trailing_seconds", seconds)
+        writer.endObject()
+        let now = EventTime.nowMicros()
+        try await appender.append([NewEvent(projectID: projectID, kind: .driftBaselinePinned, occurredAtMicros: now,
+                                            dedupKey: ContentKey.make(kind: .driftBaselinePinned, body: writer.bytes + Array(String(now).utf8)), body: writer.bytes)])
+        return Response.json(writer.bytes)
     }
 
     func list(request: Request, context: VigilRequestContext) async throws -> Response {

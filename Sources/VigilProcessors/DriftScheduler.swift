@@ -7,7 +7,8 @@ public import VigilEventLog
 internal import VigilStats
 
 /// Every interval, a drift report per project × feature with samples in the current window:
-/// against the pinned baseline, or else the trailing reference window before it. Each report goes
+/// against the pinned baseline (a fixed window, or a trailing window of the feature's own length),
+/// or else the configured trailing reference window before it. Each report goes
 /// into `drift_reports` and the log (kind `drift_report`) in one transaction; a window with too
 /// few samples is skipped. One scheduler runs across processes (a lease, like the alert evaluator).
 public struct DriftScheduler: Service {
@@ -82,8 +83,15 @@ public struct DriftScheduler: Service {
         var written = 0
         for project in projects {
             for feature in try await store.features(projectID: project, sinceMicros: current.fromMicros) {
-                let reference = try await store.baseline(projectID: project, feature: feature)
-                    ?? DriftStore.Window(fromMicros: current.fromMicros - Self.micros(configuration.referenceWindow), toMicros: current.fromMicros)
+                let reference: DriftStore.Window
+                switch try await store.baseline(projectID: project, feature: feature) {
+                case .window(let pinned)?:
+                    reference = pinned
+                case .trailing(let seconds)?:
+                    reference = DriftStore.Window(fromMicros: current.fromMicros - seconds * 1_000_000, toMicros: current.fromMicros)
+                case nil:
+                    reference = DriftStore.Window(fromMicros: current.fromMicros - Self.micros(configuration.referenceWindow), toMicros: current.fromMicros)
+                }
                 let report: DriftReport
                 do {
                     report = try await store.compute(projectID: project, feature: feature, reference: reference, current: current)

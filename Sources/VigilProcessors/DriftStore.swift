@@ -148,13 +148,23 @@ public struct DriftStore: Sendable {
         return nil
     }
 
+    /// A feature's pinned reference.
+    public enum Baseline: Sendable, Equatable {
+        /// A fixed window of samples.
+        case window(Window)
+        /// The window of this many seconds before each report's current window.
+        case trailing(seconds: Int64)
+    }
+
     /// The pinned baseline of `feature`, if any.
-    public func baseline(projectID: Int64, feature: String) async throws -> Window? {
-        for try await (from, to) in try await executor.execute("""
-            SELECT (extract(epoch FROM from_time) * 1000000)::bigint, (extract(epoch FROM to_time) * 1000000)::bigint
+    public func baseline(projectID: Int64, feature: String) async throws -> Baseline? {
+        for try await (from, to, trailing) in try await executor.execute("""
+            SELECT (extract(epoch FROM from_time) * 1000000)::bigint, (extract(epoch FROM to_time) * 1000000)::bigint, trailing_seconds
             FROM drift_baselines WHERE project_id = \(projectID) AND feature = \(feature)
-            """, logger: logger).decode((Int64, Int64).self) {
-            return Window(fromMicros: from, toMicros: to)
+            """, logger: logger).decode((Int64?, Int64?, Int64?).self) {
+            if let trailing { return .trailing(seconds: trailing) }
+            guard let from, let to else { return nil }
+            return .window(Window(fromMicros: from, toMicros: to))
         }
         return nil
     }

@@ -26,8 +26,8 @@ public struct SamplesProcessor: Processor {
         var ordinal: Int32
         var value: Double?
         var vector: [UInt8]?
-        /// A pinned baseline (from and to, µs; last N) instead of a sample.
-        var baseline: (from: Int64, to: Int64, lastN: Int64?)?
+        /// A pinned baseline (from and to, µs, and last N; or a trailing window in seconds) instead of a sample.
+        var baseline: (from: Int64?, to: Int64?, lastN: Int64?, trailing: Int64?)?
     }
 
     /// Reads the range's samples. Postgres takes the fields apart (typed columns, one pass over
@@ -50,7 +50,8 @@ public struct SamplesProcessor: Processor {
                    END,
                    CASE kind WHEN 'drift_baseline_pinned' THEN (b->>'from_us')::bigint END,
                    CASE kind WHEN 'drift_baseline_pinned' THEN (b->>'to_us')::bigint END,
-                   CASE kind WHEN 'drift_baseline_pinned' THEN (b->>'last_n')::bigint END
+                   CASE kind WHEN 'drift_baseline_pinned' THEN (b->>'last_n')::bigint END,
+                   CASE kind WHEN 'drift_baseline_pinned' THEN (b->>'trailing_seconds')::bigint END
             FROM (SELECT project_id, seq, occurred_at, kind, body AS b, body->'genai' AS g, body->'attributes' AS a
                   FROM events
                   WHERE seq > \(after) AND seq <= \(through) AND kind IN ('embedding', 'evaluation', 'span', 'drift_baseline_pinned')
@@ -73,9 +74,10 @@ public struct SamplesProcessor: Processor {
             case "evaluation":
                 if let score = try cells[6].decode(Double?.self), score.isFinite { add("score:\(name)", value: score) }
             case "drift_baseline_pinned":
-                if let from = try cells[14].decode(Int64?.self), let to = try cells[15].decode(Int64?.self) {
+                let from = try cells[14].decode(Int64?.self), to = try cells[15].decode(Int64?.self), trailing = try cells[17].decode(Int64?.self)
+                if (from != nil && to != nil) || trailing != nil {
                     samples.append(Sample(projectID: project, feature: name, micros: micros, seq: seq, ordinal: 0,
-                                          baseline: (from, to, try cells[16].decode(Int64?.self))))
+                                          baseline: (from, to, try cells[16].decode(Int64?.self), trailing)))
                 }
             default:
                 if try cells[7].decode(Bool.self) {
@@ -105,13 +107,15 @@ public struct SamplesProcessor: Processor {
         for sample in input {
             guard let baseline = sample.baseline else { continue }
             try await transaction.query("""
-                INSERT INTO drift_baselines (project_id, feature, from_time, to_time, last_n, pinned_at)
+                INSERT INTO drift_baselines (project_id, feature, from_time, to_time, last_n, trailing_seconds, pinned_at)
                 VALUES (\(sample.projectID), \(sample.feature),
                         'epoch'::timestamptz + \(baseline.from)::float8 * interval '1 microsecond',
                         'epoch'::timestamptz + \(baseline.to)::float8 * interval '1 microsecond',
-                        \(baseline.lastN.map { Int($0) }), 'epoch'::timestamptz + \(sample.micros)::float8 * interval '1 microsecond')
+                        \(baseline.lastN.map { Int($0) }), \(baseline.trailing.map { Int($0) }),
+                        'epoch'::timestamptz + \(sample.micros)::float8 * interval '1 microsecond')
                 ON CONFLICT (project_id, feature) DO UPDATE SET
-                    from_time = excluded.from_time, to_time = excluded.to_time, last_n = excluded.last_n, pinned_at = excluded.pinned_at
+                    from_time = excluded.from_time, to_time = excluded.to_time, last_n = excluded.last_n,
+                    trailing_seconds = excluded.trailing_seconds, pinned_at = excluded.pinned_at
                 """, logger: logger)
         }
         let scalars = input.filter { $0.value != nil }

@@ -258,3 +258,14 @@ def test_openinference_embedding_spans_become_vector_samples_and_llm_spans_scala
         "SELECT feature, value FROM drift_samples WHERE feature IN ('input_tokens', 'output_tokens', 'latency_ms', 'prompt_chars') "
         "AND occurred_at > now() - interval '10 minutes'")}
     assert values == {"input_tokens": 120.0, "output_tokens": 30.0, "latency_ms": 250.0, "prompt_chars": len("What is drift?")}
+
+
+def test_a_feature_can_pin_a_trailing_reference_window_of_its_own(drift_vigil, keys, database):
+    response = post(drift_vigil, keys["read"], "/api/v1/drift/baselines", {"feature": "trailing-feature", "trailing": "2d"})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"feature": "trailing-feature", "trailing_seconds": 172800}
+    wait_until(lambda: database.scalar("SELECT trailing_seconds FROM drift_baselines WHERE feature = 'trailing-feature'") == "172800",
+               30, "the trailing baseline")
+    for bad in ("soon", "10s", -5):
+        response = post(drift_vigil, keys["read"], "/api/v1/drift/baselines", {"feature": "trailing-feature", "trailing": bad})
+        assert response.status_code == 400 and "trailing" in response.json()["error"]["message"], response.text
