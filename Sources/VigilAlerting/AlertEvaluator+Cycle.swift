@@ -95,20 +95,39 @@ extension AlertEvaluator {
         try await save(alerts.filter { changed.contains($0.key) }, at: now, on: transaction)
         try await log(transitions, at: now, on: transaction)
 
+        // Every firing alert, and each that resolved now, is kept in its receivers' groups (the
+        // groups decide what is news); a silenced one is left out and so never notified.
+        let silences = try await loadSilences(on: transaction)
+        let resolvedNow = Set(transitions.filter { $0.transition.to == .resolved }.map(\.key))
         var dirty: Set<GroupKey> = []
-        for (key, alert, transition) in transitions where transition.to == .firing || transition.to == .resolved {
+        for (key, alert) in alerts where alert.state == .firing || resolvedNow.contains(key) {
             guard let rule = ruleSet.rule(named: key.rule),
                   let snapshot = alert.snapshot(annotations: rule.renderedAnnotations(value: alert.value, labels: alert.labels),
                                                 generatorURL: rule.generatorURL(externalURL: configuration.externalURL))
             else { continue }
+            let silenced = (silences[key.projectID] ?? []).contains { $0.silences(alert.labels, atMicros: now.micros) }
             for receiverName in rule.receivers {
                 guard let receiver = ruleSet.receiver(named: receiverName) else { continue }
                 let groupLabels = rule.grouping.groupLabels(of: alert.labels)
                 let groupKey = GroupKey(projectID: key.projectID, receiver: receiverName, groupKey: NotificationGroup.groupKey(receiver: receiverName, groupLabels: groupLabels))
-                var group = groups[groupKey] ?? NotificationGroup(receiver: receiverName, groupLabels: groupLabels, options: rule.grouping, sendResolved: receiver.sendResolved, createdAt: now)
-                group.insert(snapshot, now: now)
-                groups[groupKey] = group
-                dirty.insert(groupKey)
+                let before = groups[groupKey]
+                if silenced && before == nil { continue }
+                var group = before ?? NotificationGroup(receiver: receiverName, groupLabels: groupLabels, options: rule.grouping, sendResolved: receiver.sendResolved, createdAt: now)
+                if receiver.kind == .alertmanager {
+                    // Alertmanager forgets an alert at its endsAt (4 minutes on): firing alerts are
+                    // posted again every minute, as Prometheus does, whatever the rule's timing.
+                    group.options.groupInterval = .seconds(60)
+                    group.options.repeatInterval = .seconds(60)
+                }
+                if silenced {
+                    group.remove(fingerprint: alert.fingerprint)
+                } else {
+                    group.insert(snapshot, now: now)
+                }
+                if group != before {
+                    groups[groupKey] = group
+                    dirty.insert(groupKey)
+                }
             }
         }
         for (key, group) in groups where group.isDue(now: now) {

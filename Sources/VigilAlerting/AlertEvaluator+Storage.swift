@@ -36,6 +36,20 @@ extension AlertEvaluator {
         return groups
     }
 
+    /// The silences not yet over, by project.
+    func loadSilences(on transaction: PostgresConnection) async throws -> [Int64: [Silence]] {
+        var silences: [Int64: [Silence]] = [:]
+        let rows = try await transaction.query("""
+            SELECT project_id, matchers::text, (extract(epoch FROM starts_at) * 1000000)::bigint, (extract(epoch FROM ends_at) * 1000000)::bigint
+            FROM silences WHERE ends_at > now()
+            """, logger: logger)
+        for try await (projectID, matchers, starts, ends) in rows.decode((Int64, String, Int64, Int64).self) {
+            guard let decoded = try? JSONDecoder().decode([Silence.Matcher].self, from: Data(matchers.utf8)) else { continue }
+            silences[projectID, default: []].append(Silence(matchers: decoded, startsAtMicros: starts, endsAtMicros: ends))
+        }
+        return silences
+    }
+
     func save(_ alerts: [AlertKey: Alert], at now: Date, on transaction: PostgresConnection) async throws {
         guard !alerts.isEmpty else { return }
         let rows = Array(alerts)

@@ -134,6 +134,63 @@ public struct AlertReader: Sendable {
         return deliveries
     }
 
+    /// A silence as stored.
+    public struct StoredSilence: Sendable {
+        /// Its id.
+        public var id: Int64
+        /// Its matchers, JSON.
+        public var matchersJSON: String
+        /// RFC 3339.
+        public var startsAt: String
+        /// RFC 3339.
+        public var endsAt: String
+        /// Why.
+        public var comment: String
+        /// Who.
+        public var createdBy: String
+        /// Whether it is in force now.
+        public var active: Bool
+    }
+
+    /// Stores a silence for `projectID`; returns its id. Matchers are checked by the caller.
+    public func createSilence(projectID: Int64, matchers: [Silence.Matcher], startsAtMicros: Int64, endsAtMicros: Int64, comment: String, createdBy: String) async throws -> Int64 {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(matchers), as: UTF8.self)
+        for try await id in try await executor.execute("""
+            INSERT INTO silences (project_id, matchers, starts_at, ends_at, comment, created_by)
+            VALUES (\(projectID), \(json)::jsonb, 'epoch'::timestamptz + \(startsAtMicros)::float8 * interval '1 microsecond',
+                    'epoch'::timestamptz + \(endsAtMicros)::float8 * interval '1 microsecond', \(comment), \(createdBy))
+            RETURNING id
+            """, logger: logger).decode(Int64.self) {
+            return id
+        }
+        throw VigilError(.unavailable, "the silence was not stored")
+    }
+
+    /// The project's silences that ended less than a day ago or have not ended, newest first.
+    public func silences(projectID: Int64) async throws -> [StoredSilence] {
+        var silences: [StoredSilence] = []
+        let time = { (column: String) in "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')" }
+        for try await row in try await executor.execute(PostgresQuery(unsafeSQL: """
+            SELECT id, matchers::text, \(time("starts_at")), \(time("ends_at")), comment, created_by, starts_at <= now() AND now() < ends_at
+            FROM silences WHERE project_id = $1 AND ends_at > now() - interval '1 day' ORDER BY id DESC
+            """, binds: { var binds = PostgresBindings(); binds.append(projectID); return binds }()), logger: logger).decode((Int64, String, String, String, String, String, Bool).self) {
+            silences.append(StoredSilence(id: row.0, matchersJSON: row.1, startsAt: row.2, endsAt: row.3, comment: row.4, createdBy: row.5, active: row.6))
+        }
+        return silences
+    }
+
+    /// Ends a silence now; false when the project has no silence `id` still in force or to come.
+    public func expireSilence(projectID: Int64, id: Int64) async throws -> Bool {
+        for try await _ in try await executor.execute("""
+            UPDATE silences SET ends_at = now() WHERE project_id = \(projectID) AND id = \(id) AND ends_at > now() RETURNING id
+            """, logger: logger) {
+            return true
+        }
+        return false
+    }
+
     /// Puts a pending or dead notification back in line to be sent now; false when there is none with `id`.
     public func retry(projectID: Int64, id: Int64) async throws -> Bool {
         for try await _ in try await executor.execute("""

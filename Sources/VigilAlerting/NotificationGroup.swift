@@ -72,6 +72,11 @@ public struct NotificationGroup: Sendable, Hashable, Codable {
         }
     }
 
+    /// Takes an alert out of the group (it was silenced): later notifications leave it out.
+    public mutating func remove(fingerprint: String) {
+        alerts[fingerprint] = nil
+    }
+
     /// Whether a flush is due at `now`.
     public func isDue(now: Date) -> Bool {
         now.micros >= nextFlushAt.micros

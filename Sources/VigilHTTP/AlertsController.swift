@@ -23,6 +23,9 @@ public struct AlertsController: Sendable {
         read.get("/api/v1/alerts/history") { request, context in try await history(request: request, context: context) }
         read.get("/api/v1/rules") { _, context in try await ruleList(context: context) }
         read.get("/api/v1/notifications") { request, context in try await deliveries(request: request, context: context) }
+        read.get("/api/v1/silences") { _, context in try await silences(context: context) }
+        read.post("/api/v1/silences") { request, context in try await silence(request: request, context: context) }
+        read.delete("/api/v1/silences/{id}") { _, context in try await expire(context: context) }
         admin.post("/api/v1/rules/reload") { _, _ in try reload() }
         admin.post("/api/v1/notifications/{id}/retry") { _, context in try await retry(context: context) }
     }
@@ -152,6 +155,91 @@ public struct AlertsController: Sendable {
             throw VigilError(.notFound, "no pending or dead notification \(id) in this project")
         }
         return Response.json("{\"id\":\(id),\"status\":\"pending\"}")
+    }
+
+    struct SilenceInput: Decodable {
+        struct MatcherInput: Decodable {
+            var name: String?
+            var value: String?
+            var isRegex: Bool?
+            var isEqual: Bool?
+        }
+
+        var matchers: [MatcherInput]?
+        var startsAt: EvaluationInput.Time?
+        var endsAt: EvaluationInput.Time?
+        var comment: String?
+        var createdBy: String?
+    }
+
+    func silence(request: Request, context: VigilRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        guard JSONContentType.matches(request.headers[.contentType]) else {
+            throw VigilError(.unsupportedMediaType, "send the silence as application/json")
+        }
+        let body = try await request.body.collect(upTo: 1 << 20)
+        let input: SilenceInput
+        do {
+            input = try JSONDecoder().decode(SilenceInput.self, from: Data(body.readableBytesView))
+        } catch {
+            throw VigilError(.invalidInput, "send {\"matchers\": [{\"name\", \"value\", \"isRegex\"?, \"isEqual\"?}], \"endsAt\", \"comment\", \"startsAt\"?, \"createdBy\"?} as JSON")
+        }
+        guard let given = input.matchers, !given.isEmpty else { throw VigilError(.invalidInput, "matchers must name at least one label") }
+        var matchers: [Silence.Matcher] = []
+        for (index, item) in given.enumerated() {
+            guard let name = item.name, !name.isEmpty else { throw VigilError(.invalidInput, "matcher \(index): name must be a label name") }
+            guard let value = item.value else { throw VigilError(.invalidInput, "matcher \(index): value must be given") }
+            let matcher = Silence.Matcher(name: name, value: value, isRegex: item.isRegex ?? false, isEqual: item.isEqual ?? true)
+            guard matcher.matches(LabelSet()) != nil else { throw VigilError(.invalidInput, "matcher \(index): \(value) is not a valid regular expression") }
+            matchers.append(matcher)
+        }
+        let now = EventTime.nowMicros()
+        var starts = now
+        if let text = input.startsAt?.text {
+            guard let parsed = TimeParameter.parse(text) else { throw VigilError(.invalidInput, "startsAt must be an RFC 3339 time or Unix milliseconds") }
+            starts = parsed
+        }
+        guard let endText = input.endsAt?.text, let ends = TimeParameter.parse(endText) else {
+            throw VigilError(.invalidInput, "endsAt must be an RFC 3339 time or Unix milliseconds")
+        }
+        guard ends > max(starts, now) else { throw VigilError(.invalidInput, "endsAt must be in the future and after startsAt") }
+        guard let comment = input.comment?.trimmingWhitespace(), !comment.isEmpty, comment.count <= 10_000 else {
+            throw VigilError(.invalidInput, "comment must say why (1 to 10000 characters)")
+        }
+        let id = try await alerts.createSilence(projectID: principal.projectID, matchers: matchers, startsAtMicros: starts, endsAtMicros: ends,
+                                                comment: comment, createdBy: input.createdBy ?? "")
+        return Response.json("{\"id\":\(id)}")
+    }
+
+    func silences(context: VigilRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.beginArray("silences")
+        for silence in try await alerts.silences(projectID: principal.projectID) {
+            writer.beginObject()
+            writer.int("id", silence.id)
+            writer.raw("matchers", Array(silence.matchersJSON.utf8))
+            writer.string("startsAt", silence.startsAt)
+            writer.string("endsAt", silence.endsAt)
+            writer.string("comment", silence.comment)
+            writer.string("createdBy", silence.createdBy)
+            writer.string("state", silence.active ? "active" : "inactive")
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return Response.json(writer.bytes)
+    }
+
+    func expire(context: VigilRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int64(text) else { throw VigilError(.invalidInput, "silence id \(text) must be a number") }
+        guard try await alerts.expireSilence(projectID: principal.projectID, id: id) else {
+            throw VigilError(.notFound, "no silence \(id) in force or to come in this project")
+        }
+        return Response.json("{\"id\":\(id),\"state\":\"expired\"}")
     }
 
     private static func limit(_ text: String?) throws -> Int {
