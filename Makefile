@@ -37,6 +37,8 @@ bench: deps release
 	  echo; \
 	  Tests/e2e/.venv-proto/bin/python Benchmarks/processor_bench.py --url "$$url" --vigil .build/release/vigil; \
 	  echo; \
+	  Tests/e2e/.venv-proto/bin/python Benchmarks/alert_bench.py --url "$$url" --vigil .build/release/vigil; \
+	  echo; \
 	  Tests/e2e/.venv-proto/bin/python Benchmarks/drift_bench.py --vigil .build/release/vigil
 
 protos:

@@ -61,6 +61,7 @@ extension AlertEvaluator {
 
     private func apply(_ readings: [Reading], ruleSet: RuleSet, at now: Date, on transaction: PostgresConnection) async throws {
         var alerts = try await loadAlerts(on: transaction)
+        let stored = Set(alerts.keys)
         var groups = try await loadGroups(on: transaction)
         var changed: Set<AlertKey> = []
         var transitions: [(key: AlertKey, alert: Alert, transition: Alert.Transition)] = []
@@ -92,7 +93,10 @@ extension AlertEvaluator {
             step(key, alert, value: nil, breaching: false)
         }
 
-        try await save(alerts.filter { changed.contains($0.key) }, at: now, on: transaction)
+        // An inactive alert is what no row means: only alerts with a state are kept, and one that
+        // went back to inactive loses its row (so a cycle over many quiet series writes nothing).
+        try await save(alerts.filter { changed.contains($0.key) && $0.value.state != .inactive }, at: now, on: transaction)
+        try await delete(Array(changed.filter { stored.contains($0) && alerts[$0]?.state == .inactive }), on: transaction)
         try await log(transitions, at: now, on: transaction)
 
         // Every firing alert, and each that resolved now, is kept in its receivers' groups (the

@@ -66,6 +66,15 @@ extension AlertEvaluator {
             """, logger: logger)
     }
 
+    func delete(_ keys: [AlertKey], on transaction: PostgresConnection) async throws {
+        guard !keys.isEmpty else { return }
+        try await transaction.query("""
+            DELETE FROM alert_states a
+            USING unnest(\(keys.map(\.projectID)), \(keys.map(\.rule)), \(keys.map(\.fingerprint))) AS k(project_id, rule, fingerprint)
+            WHERE a.project_id = k.project_id AND a.rule = k.rule AND a.fingerprint = k.fingerprint
+            """, logger: logger)
+    }
+
     func save(_ groups: [GroupKey: NotificationGroup], on transaction: PostgresConnection) async throws {
         for (key, group) in groups {
             if group.isEmpty {

@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+internal import Metrics
 internal import PostgresNIO
 public import ServiceLifecycle
 internal import VigilCore
@@ -44,6 +45,7 @@ public struct AlertEvaluator: Service {
 
     /// Takes the lease, then evaluates every interval until shutdown; failures are logged and retried.
     public func run() async throws {
+        let cycleTime = Gauge(label: "vigil_alert_evaluation_seconds")
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
@@ -57,6 +59,7 @@ public struct AlertEvaluator: Service {
                             let started = ContinuousClock.now
                             try await evaluate(at: now(), on: connection)
                             let elapsed = started.duration(to: .now)
+                            cycleTime.record(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
                             try? await clock.sleep(for: max(configuration.interval - elapsed, .milliseconds(10)))
                         }
                         return true
