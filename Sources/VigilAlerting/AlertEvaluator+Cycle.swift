@@ -116,13 +116,17 @@ extension AlertEvaluator {
                 let groupKey = GroupKey(projectID: key.projectID, receiver: receiverName, groupKey: NotificationGroup.groupKey(receiver: receiverName, groupLabels: groupLabels))
                 let before = groups[groupKey]
                 if silenced && before == nil { continue }
-                var group = before ?? NotificationGroup(receiver: receiverName, groupLabels: groupLabels, options: rule.grouping, sendResolved: receiver.sendResolved, createdAt: now)
+                var options = rule.grouping
                 if receiver.kind == .alertmanager {
-                    // Alertmanager forgets an alert at its endsAt (4 minutes on): firing alerts are
-                    // posted again every minute, as Prometheus does, whatever the rule's timing.
-                    group.options.groupInterval = .seconds(60)
-                    group.options.repeatInterval = .seconds(60)
+                    // Alertmanager does the grouping: as Prometheus does, changes go out at the
+                    // next evaluation, and firing alerts are posted again every minute, since
+                    // Alertmanager forgets one at its endsAt (four minutes on).
+                    options.groupWait = .zero
+                    options.groupInterval = configuration.interval
+                    options.repeatInterval = .seconds(60)
                 }
+                var group = before ?? NotificationGroup(receiver: receiverName, groupLabels: groupLabels, options: options, sendResolved: receiver.sendResolved, createdAt: now)
+                group.options = options
                 if silenced {
                     group.remove(fingerprint: alert.fingerprint)
                 } else {

@@ -15,12 +15,9 @@ fail and say so, they do not skip.
 
 from __future__ import annotations
 
-import calendar
 import os
-import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -28,12 +25,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExportResult
-from opentelemetry.trace import SpanKind
 
+from test_alerting import fingerprint, free_port, go_value, rfc3339_micros
+from test_alerting import send_spans as send_service_spans
 from vigil_e2e import clean_environment, tail, wait_until
 
 PROJECT = "alertmanager"
@@ -55,48 +49,11 @@ AM_CONFIG = f"""route:
 receivers:
   - name: {AM_RECEIVER}
 """
-RFC3339_PATTERN = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$")
 INSTALL_HINT = "install Debian's prometheus-alertmanager (scripts/ensure-deps.sh does)"
 
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers
-
-def rfc3339_micros(text: str) -> int:
-    """Microseconds since the epoch of an RFC 3339 time (fails the test when it is not one)."""
-    match = RFC3339_PATTERN.match(text or "")
-    assert match, f"{text!r} is not an RFC 3339 time"
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    seconds = calendar.timegm((int(year), int(month), int(day), int(hour), int(minute), int(second)))
-    if zone != "Z":
-        sign = 1 if zone[0] == "+" else -1
-        seconds -= sign * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)
-    return seconds * 1_000_000 + int(((fraction or "") + "000000")[:6])
-
-
-def fingerprint(labels: dict) -> str:
-    """Prometheus' LabelSet.Fingerprint(), as Alertmanager reports it: FNV-1a 64 over the sorted
-    labels, each name and value followed by 0xFF, as 16 lower-case hex digits."""
-    value = 0xcbf29ce484222325
-    for name in sorted(labels):
-        for part in (name.encode(), labels[name].encode()):
-            for byte in part + b"\xff":
-                value ^= byte
-                value = (value * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-    return f"{value:016x}"
-
-
-def go_value(value: float) -> str:
-    """Go's %v of a float64 in the range the test meets: shortest digits, no trailing .0."""
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 def find_binary(name: str) -> str:
     found = shutil.which(name) or (f"/usr/bin/{name}" if os.access(f"/usr/bin/{name}", os.X_OK) else None)
@@ -222,30 +179,8 @@ def expected_labels(rule: str) -> dict:
 
 
 def send_spans(endpoint: str, key: str, count: int, end_ns: int) -> None:
-    """`count` LLM spans of SERVICE ending at `end_ns`, exported by the SDK's OTLP/HTTP protobuf
-    exporter in one batch."""
-    provider = TracerProvider(resource=Resource.create({"service.name": SERVICE, "deployment.environment": "e2e"}))
-    exporter = OTLPSpanExporter(endpoint=f"{endpoint}/v1/traces", headers={"Authorization": f"Bearer {key}"})
-    results = []
-    original = exporter.export
-
-    def export(batch, _original=original):
-        result = _original(batch)
-        results.append(result)
-        return result
-
-    exporter.export = export
-    provider.add_span_processor(BatchSpanProcessor(exporter, max_export_batch_size=512, schedule_delay_millis=60_000))
-    tracer = provider.get_tracer("vigil.e2e.alertmanager")
-    for index in range(count):
-        span = tracer.start_span("chat gpt-4o", kind=SpanKind.CLIENT, start_time=end_ns - SPAN_MS * 1_000_000,
-                                 attributes={"gen_ai.operation.name": "chat", "gen_ai.provider.name": "openai",
-                                             "gen_ai.request.model": "gpt-4o", "gen_ai.usage.input_tokens": 100 + index,
-                                             "gen_ai.usage.output_tokens": 20})
-        span.end(end_time=end_ns)
-    assert provider.force_flush(30_000)
-    provider.shutdown()
-    assert results and all(r == SpanExportResult.SUCCESS for r in results), results
+    """`count` LLM spans of SERVICE ending at `end_ns`, through the SDK (test_alerting's sender)."""
+    send_service_spans(endpoint, key, SERVICE, count, SPAN_MS, end_ns)
 
 
 @dataclass
