@@ -174,13 +174,10 @@ public struct AlertsController: Sendable {
 
     func silence(request: Request, context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        guard JSONContentType.matches(request.headers[.contentType]) else {
-            throw VigilError(.unsupportedMediaType, "send the silence as application/json")
-        }
-        let body = try await request.body.collect(upTo: 1 << 20)
+        let body = try await request.jsonBody("the silence", upTo: 1 << 20)
         let input: SilenceInput
         do {
-            input = try JSONDecoder().decode(SilenceInput.self, from: Data(body.readableBytesView))
+            input = try JSONDecoder().decode(SilenceInput.self, from: body)
         } catch {
             throw VigilError(.invalidInput, "send {\"matchers\": [{\"name\", \"value\", \"isRegex\"?, \"isEqual\"?}], \"endsAt\", \"comment\", \"startsAt\"?, \"createdBy\"?} as JSON")
         }

@@ -226,12 +226,9 @@ public struct DriftController: Sendable {
     }
 
     private static func decode<T: Decodable>(_ request: Request, _ shape: String) async throws -> T {
-        guard JSONContentType.matches(request.headers[.contentType]) else {
-            throw VigilError(.unsupportedMediaType, "send the request as application/json")
-        }
-        let body = try await request.body.collect(upTo: 1 << 20)
+        let body = try await request.jsonBody("the request", upTo: 1 << 20)
         do {
-            return try JSONDecoder().decode(T.self, from: Data(Array(buffer: body)))
+            return try JSONDecoder().decode(T.self, from: body)
         } catch {
             throw VigilError(.invalidInput, "send \(shape) as JSON")
         }

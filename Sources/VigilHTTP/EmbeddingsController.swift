@@ -32,18 +32,10 @@ public struct EmbeddingsController: Sendable {
 
     func create(request: Request, context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        guard JSONContentType.matches(request.headers[.contentType]) else {
-            throw VigilError(.unsupportedMediaType, "send the embeddings as application/json")
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: maxBodyBytes)
-        } catch is NIOTooManyBytesError {
-            throw VigilError(.tooLarge, "the body is larger than the limit of \(maxBodyBytes) bytes")
-        }
+        let body = try await request.jsonBody("the embeddings", upTo: maxBodyBytes)
         let batch: EmbeddingBatch
         do {
-            batch = try JSONDecoder().decode(EmbeddingBatch.self, from: Data(Array(buffer: body)))
+            batch = try JSONDecoder().decode(EmbeddingBatch.self, from: body)
         } catch let error as VigilError {
             throw error
         } catch {

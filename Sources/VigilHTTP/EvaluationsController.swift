@@ -28,18 +28,9 @@ public struct EvaluationsController: Sendable {
 
     func create(request: Request, context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        guard JSONContentType.matches(request.headers[.contentType]) else {
-            throw VigilError(.unsupportedMediaType, "send the evaluations as application/json")
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: maxBodyBytes)
-        } catch is NIOTooManyBytesError {
-            throw VigilError(.tooLarge, "the body is larger than the limit of \(maxBodyBytes) bytes")
-        }
+        let bytes = try await request.jsonBody("the evaluations", upTo: maxBodyBytes)
         let items: [EvaluationInput]
         let decoder = JSONDecoder()
-        let bytes = Data(Array(buffer: body))
         if let list = try? decoder.decode([EvaluationInput].self, from: bytes) {
             items = list
         } else if let wrapped = try? decoder.decode(EvaluationBatch.self, from: bytes) {
@@ -153,11 +144,4 @@ struct EvaluationInput: Decodable {
 
 struct EvaluationBatch: Decodable {
     var evaluations: [EvaluationInput]
-}
-
-/// Content types for JSON request bodies.
-enum JSONContentType {
-    static func matches(_ value: String?) -> Bool {
-        (value?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }) == "application/json"
-    }
 }
