@@ -61,8 +61,22 @@ extension AlertEvaluator {
 
     private func apply(_ readings: [Reading], ruleSet: RuleSet, at now: Date, on transaction: PostgresConnection) async throws {
         var alerts = try await loadAlerts(on: transaction)
+        // Alerts of rules no longer in the files (a reload removed them) are forgotten.
+        let known = Set(ruleSet.rules.map(\.name))
+        let orphans = alerts.keys.filter { !known.contains($0.rule) }
+        try await delete(orphans, on: transaction)
+        for key in orphans { alerts[key] = nil }
         let stored = Set(alerts.keys)
         var groups = try await loadGroups(on: transaction)
+        var dirty: Set<GroupKey> = []
+        for orphan in orphans {
+            for (key, group) in groups where key.projectID == orphan.projectID && group.alerts[orphan.fingerprint] != nil {
+                var group = group
+                group.remove(fingerprint: orphan.fingerprint)
+                groups[key] = group
+                dirty.insert(key)
+            }
+        }
         var changed: Set<AlertKey> = []
         var transitions: [(key: AlertKey, alert: Alert, transition: Alert.Transition)] = []
 
@@ -103,7 +117,6 @@ extension AlertEvaluator {
         // groups decide what is news); a silenced one is left out and so never notified.
         let silences = try await loadSilences(on: transaction)
         let resolvedNow = Set(transitions.filter { $0.transition.to == .resolved }.map(\.key))
-        var dirty: Set<GroupKey> = []
         for (key, alert) in alerts where alert.state == .firing || resolvedNow.contains(key) {
             guard let rule = ruleSet.rule(named: key.rule),
                   let snapshot = alert.snapshot(annotations: rule.renderedAnnotations(value: alert.value, labels: alert.labels),
