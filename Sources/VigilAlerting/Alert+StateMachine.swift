@@ -1,4 +1,5 @@
 public import Foundation
+internal import VigilCore
 
 extension Alert {
     /// A change of state, for the event log and the notification outbox.

@@ -50,7 +50,7 @@ extension AlertEvaluator {
                 }
             }
             let elapsed = started.duration(to: .now)
-            ruleStatus.append((rule.name, Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15, failure))
+            ruleStatus.append((rule.name, elapsed.seconds * 1000, failure))
         }
         try await connection.transaction(logger: logger) { transaction in
             try await apply(readings, ruleSet: ruleSet, at: now, on: transaction)

@@ -47,37 +47,17 @@ public struct AlertEvaluator: Service {
     public func run() async throws {
         let cycleTime = Gauge(label: "vigil_alert_evaluation_seconds")
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await database.withConnection { connection in
-                        try await EventLogWriter.prepare(connection, logger: logger)
-                        while !Task.isCancelled, try await !Self.takeLease(on: connection, logger: logger) {
-                            try? await clock.sleep(for: configuration.leaseRetry)
-                        }
-                        logger.info("alert evaluator holds the lease")
-                        while !Task.isCancelled {
-                            let started = ContinuousClock.now
-                            try await evaluate(at: now(), on: connection)
-                            let elapsed = started.duration(to: .now)
-                            cycleTime.record(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-                            try? await clock.sleep(for: max(configuration.interval - elapsed, .milliseconds(10)))
-                        }
-                        return true
+            await Lease(key: AdvisoryLock.alertEvaluator, holder: "alert evaluator", retry: configuration.leaseRetry)
+                .run(database: database, backoff: .seconds(1), clock: clock, logger: logger) { connection in
+                    try await EventLogWriter.prepare(connection, logger: logger)
+                    while !Task.isCancelled {
+                        let started = ContinuousClock.now
+                        try await evaluate(at: now(), on: connection)
+                        let elapsed = started.duration(to: .now)
+                        cycleTime.record(elapsed.seconds)
+                        try? await clock.sleep(for: max(configuration.interval - elapsed, .milliseconds(10)))
                     }
-                } catch {
-                    if Task.isCancelled { break }
-                    logger.error("alert evaluation failed; retrying", metadata: ["vigil.error": "\(Database.describe(error))"])
-                    try? await clock.sleep(for: .seconds(1))
                 }
-            }
         }
-    }
-
-    /// Tries to take the evaluator's lease for the life of `connection`.
-    static func takeLease(on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        for try await taken in try await connection.query("SELECT pg_try_advisory_lock(\(AdvisoryLock.alertEvaluator))", logger: logger).decode(Bool.self) {
-            return taken
-        }
-        return false
     }
 }

@@ -1,6 +1,7 @@
 internal import Foundation
 internal import VigilProcessors
 internal import VigilStats
+internal import VigilCore
 
 /// What a rule's metric is over the rollups: the reader's summary groups, filtered and merged by
 /// the rule's `by` labels, and the metric read off each merged group.
@@ -32,7 +33,7 @@ extension AlertRule {
                     labels[dimension.rawValue] = value.isEmpty ? "(none)" : value
                 }
                 if var existing = merged[labels] {
-                    existing.add(group)
+                    existing.merge(group)
                     merged[labels] = existing
                 } else {
                     merged[labels] = group
@@ -103,26 +104,4 @@ extension AlertRule {
 extension Array where Element == String {
     /// The one element, or nil when there are none or several.
     var only: String? { count == 1 ? first : nil }
-}
-
-extension RollupReader.Group {
-    /// Adds another group's totals (same metric, another value of a dimension not alerted on).
-    mutating func add(_ other: RollupReader.Group) {
-        count += other.count
-        errors += other.errors
-        skewed += other.skewed
-        latency.merge(other.latency)
-        ttft.merge(other.ttft)
-        inputTokens += other.inputTokens
-        outputTokens += other.outputTokens
-        costUSD += other.costUSD
-        unpricedCalls += other.unpricedCalls
-        for (name, totals) in other.quality {
-            var mine = quality[name] ?? RollupReader.QualityTotals()
-            mine.count += totals.count
-            mine.scored += totals.scored
-            mine.sum += totals.sum
-            quality[name] = mine
-        }
-    }
 }

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import VigilCore
 
 extension Date {
     /// Whole microseconds since 1970-01-01, rounded: alert times are compared in integers so that

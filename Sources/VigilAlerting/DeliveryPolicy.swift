@@ -1,4 +1,5 @@
 public import Foundation
+internal import VigilCore
 
 /// When to retry a webhook delivery and when to give up: exponential backoff with jitter from
 /// `initialBackoff` doubling up to `maxBackoff`, or the receiver's `Retry-After` when it sends one;

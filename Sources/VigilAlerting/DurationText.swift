@@ -1,3 +1,5 @@
+internal import VigilCore
+
 /// Durations as rule files write them, in Prometheus' notation: a whole number and a unit, units
 /// from largest to smallest and each at most once — `30s`, `5m`, `2h`, `28d`, `1h30m`, `500ms`.
 /// Units: `y` (365 days), `w`, `d`, `h`, `m`, `s`, `ms`. A bare `0` is zero.

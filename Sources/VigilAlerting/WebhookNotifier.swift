@@ -6,6 +6,7 @@ internal import NIOHTTP1
 internal import PostgresNIO
 public import ServiceLifecycle
 public import VigilEventLog
+internal import VigilCore
 
 /// Delivers the outbox: each due row is posted to its receiver with `X-Vigil-Delivery` (the same on
 /// every attempt) and, when the receiver has a secret, `X-Vigil-Signature`. Several workers send at
@@ -140,7 +141,7 @@ public struct WebhookNotifier: Service {
         http.method = .POST
         for (name, value) in request.headers { http.headers.add(name: name, value: value) }
         http.body = .bytes(ByteBuffer(bytes: request.body))
-        let timeout = TimeAmount.nanoseconds(Int64(request.timeout.components.seconds) * 1_000_000_000 + request.timeout.components.attoseconds / 1_000_000_000)
+        let timeout = TimeAmount.microseconds(request.timeout.micros)
         do {
             let response = try await client.execute(http, timeout: timeout)
             _ = try? await response.body.collect(upTo: 64 * 1024)

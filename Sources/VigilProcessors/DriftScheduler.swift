@@ -42,40 +42,22 @@ public struct DriftScheduler: Service {
     /// Takes the lease, then reports every interval until shutdown.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await database.withConnection { connection in
-                        try await EventLogWriter.prepare(connection, logger: logger)
-                        while !Task.isCancelled, try await !Self.takeLease(on: connection, logger: logger) {
-                            try? await clock.sleep(for: .seconds(2))
-                        }
-                        while !Task.isCancelled {
-                            try await reportAll(nowMicros: EventTime.nowMicros(), on: connection)
-                            try? await clock.sleep(for: configuration.interval)
-                        }
-                        return true
+            await Lease(key: AdvisoryLock.driftScheduler, holder: "drift scheduler")
+                .run(database: database, backoff: .seconds(5), clock: clock, logger: logger) { connection in
+                    try await EventLogWriter.prepare(connection, logger: logger)
+                    while !Task.isCancelled {
+                        try await reportAll(nowMicros: EventTime.nowMicros(), on: connection)
+                        try? await clock.sleep(for: configuration.interval)
                     }
-                } catch {
-                    if Task.isCancelled { break }
-                    logger.error("drift reports failed; retrying", metadata: ["vigil.error": "\(Database.describe(error))"])
-                    try? await clock.sleep(for: .seconds(5))
                 }
-            }
         }
-    }
-
-    static func takeLease(on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        for try await taken in try await connection.query("SELECT pg_try_advisory_lock(\(AdvisoryLock.driftScheduler))", logger: logger).decode(Bool.self) {
-            return taken
-        }
-        return false
     }
 
     /// One report per project × feature for the window ending at `nowMicros`; returns how many were written.
     @discardableResult
     public func reportAll(nowMicros: Int64, on connection: PostgresConnection) async throws -> Int {
         let store = DriftStore(executor: connection, logger: logger)
-        let current = DriftStore.Window(fromMicros: nowMicros - Self.micros(configuration.currentWindow), toMicros: nowMicros)
+        let current = DriftStore.Window(fromMicros: nowMicros - configuration.currentWindow.micros, toMicros: nowMicros)
         var projects: [Int64] = []
         for try await project in try await connection.query("SELECT project_id FROM projects", logger: logger).decode(Int64.self) {
             projects.append(project)
@@ -90,7 +72,7 @@ public struct DriftScheduler: Service {
                 case .trailing(let seconds)?:
                     reference = DriftStore.Window(fromMicros: current.fromMicros - seconds * 1_000_000, toMicros: current.fromMicros)
                 case nil:
-                    reference = DriftStore.Window(fromMicros: current.fromMicros - Self.micros(configuration.referenceWindow), toMicros: current.fromMicros)
+                    reference = DriftStore.Window(fromMicros: current.fromMicros - configuration.referenceWindow.micros, toMicros: current.fromMicros)
                 }
                 let report: DriftReport
                 do {
@@ -137,9 +119,5 @@ public struct DriftScheduler: Service {
                 """, logger: logger)
             return true
         }
-    }
-
-    static func micros(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
     }
 }

@@ -50,6 +50,20 @@ public struct RollupReader: Sendable {
         public init(dimensions: [(Dimension, String)]) {
             self.dimensions = dimensions
         }
+
+        /// Adds another group's totals (its dimension values are not compared).
+        public mutating func merge(_ other: Group) {
+            count += other.count
+            errors += other.errors
+            skewed += other.skewed
+            latency.merge(other.latency)
+            ttft.merge(other.ttft)
+            inputTokens += other.inputTokens
+            outputTokens += other.outputTokens
+            costUSD += other.costUSD
+            unpricedCalls += other.unpricedCalls
+            for (name, totals) in other.quality { quality[name, default: QualityTotals()].merge(totals) }
+        }
     }
 
     /// One quality name's totals in a group.
@@ -63,6 +77,13 @@ public struct RollupReader: Sendable {
 
         /// No evaluations.
         public init() {}
+
+        /// Adds another's counts and sum.
+        public mutating func merge(_ other: QualityTotals) {
+            count += other.count
+            scored += other.scored
+            sum += other.sum
+        }
 
         /// The mean score, nil when nothing was scored.
         public var mean: Double? {

@@ -38,8 +38,7 @@ struct DriftFiles: AsyncParsableCommand {
                 let done = clock.now
                 if timing {
                     func s(_ from: ContinuousClock.Instant, _ to: ContinuousClock.Instant) -> String {
-                        let d = from.duration(to: to)
-                        return String(format: "%.3f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+                        return String(format: "%.3f", from.duration(to: to).seconds)
                     }
                     FileHandle.standardError.write(Data("timing: read_reference \(s(start, loaded)) s, fit_reference \(s(loaded, fitted)) s, stream_current \(s(fitted, streamed)) s, report_and_noise \(s(streamed, done)) s, total \(s(start, done)) s\n".utf8))
                 }

@@ -1,6 +1,6 @@
 extension Duration {
     /// The duration in whole microseconds, rounded towards zero; saturates at `Int64.max`.
-    var micros: Int64 {
+    public var micros: Int64 {
         let (seconds, attoseconds) = components
         let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
         guard !overflow else { return seconds < 0 ? .min : .max }
@@ -8,7 +8,7 @@ extension Duration {
     }
 
     /// The duration in seconds, as a floating-point number.
-    var seconds: Double {
+    public var seconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }
