@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "VigilHTTP",
             dependencies: [
-                "VigilCore", "VigilIngest", "VigilEventLog", "VigilProcessors", "VigilStats", "VigilAlerting",
+                "VigilCore", "VigilIngest", "VigilEventLog", "VigilProcessors", "VigilStats", "VigilAlerting", "VigilDashboards",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -122,9 +122,40 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "VigilDashboards",
+            dependencies: [
+                "VigilCore", "VigilEventLog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "VigilWebUI",
+            dependencies: [
+                "VigilCore", "VigilEventLog", "VigilHTTP", "VigilProcessors", "VigilAlerting", "VigilStats",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "VigilDemo",
+            dependencies: [
+                "VigilCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "VigilApp",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTP", "VigilProcessors", "VigilAlerting",
+                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTP", "VigilProcessors", "VigilAlerting", "VigilWebUI", "VigilDashboards",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -138,7 +169,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilApp", "VigilEventLog", "VigilProcessors", "VigilAlerting", "VigilStats",
+                "VigilCore", "VigilApp", "VigilEventLog", "VigilProcessors", "VigilAlerting", "VigilStats", "VigilDashboards", "VigilDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

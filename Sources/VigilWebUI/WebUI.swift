@@ -1,0 +1,2 @@
+/// The analyst's web view served at `/ui` (being built).
+public enum WebUI {}
