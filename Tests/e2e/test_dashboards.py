@@ -4,7 +4,8 @@ Every dashboard has what Grafana's dashboard model requires to be imported as it
 SQL in it — each panel's and each template variable's — runs against a migrated database that this
 module fills through Vigil itself (spans from several services and models sent through the real
 OpenTelemetry Python SDK, evaluations through POST /api/v1/evaluations, folded by the rollup
-processor) and returns rows with numbers in them.
+processor; embeddings through POST /api/v1/embeddings, pinned baselines and the drift reports
+Vigil's scheduler stores) and returns rows with numbers in them.
 
 The SQL is expanded the way Grafana expands it before Postgres sees it, in Grafana's two steps:
 the browser replaces template variables ($var, ${var}, ${var:csv}, [[var]], custom "All" values
@@ -26,9 +27,10 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 from opentelemetry import trace as otel_trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -48,6 +50,11 @@ DATA_PANEL_TYPES = {"timeseries", "stat", "table", "barchart", "bargauge", "gaug
 LAYOUT_PANEL_TYPES = {"text", "row"}
 MINUTE_NS = 60_000_000_000
 MINUTE_MS = 60_000
+HOUR_MS = 60 * MINUTE_MS
+# The variables a dashboard filters by (besides the data source): LLM calls by service and model;
+# drift samples belong to a feature, not to a service or a model.
+FILTERS = {"drift.json": ("project", "feature")}
+CALL_FILTERS = ("project", "service", "model")
 
 SERVICES = ("chat-api", "agent-worker", "search-rag")
 MODELS = {  # as the app names it -> as Vigil normalises it
@@ -86,7 +93,7 @@ def data_panels(dashboard: dict) -> list[dict]:
 
 def test_there_are_dashboards():
     names = {path.name for path in DASHBOARD_FILES}
-    assert {"overview.json", "cost-and-tokens.json", "quality.json"} <= names, names
+    assert {"overview.json", "cost-and-tokens.json", "quality.json", "drift.json"} <= names, names
 
 
 def test_uids_and_titles_are_unique():
@@ -111,7 +118,7 @@ def test_dashboard_has_what_grafana_requires(path):
     assert len(variables) == len(dashboard["templating"]["list"]), "variable names repeat"
     ds = variables.get("datasource")
     assert ds and ds["type"] == "datasource" and ds["query"] == PLUGIN_ID, ds
-    for name in ("project", "service", "model"):
+    for name in FILTERS.get(path.name, CALL_FILTERS):
         variable = variables.get(name)
         assert variable and variable["type"] == "query", f"no query variable {name}"
         assert variable["datasource"] == DATASOURCE_REF
@@ -469,6 +476,7 @@ class Sent:
     evaluations: list[dict] = field(default_factory=list)
     first_ns: int = 0
     last_ns: int = 0
+    drift: "DriftSent | None" = None
 
 
 def send_traffic(endpoint: str, key: str, seed: int = 11) -> Sent:
@@ -549,12 +557,111 @@ def send_traffic(endpoint: str, key: str, seed: int = 11) -> Sent:
     return sent
 
 
+# Drift: two embedding features, each with a reference window three hours ago and a current
+# window in the last ten minutes, posted in batches two minutes apart.
+DRIFT_DIMENSION = 16
+DRIFT_BATCHES = 4
+DRIFT_BATCH_SIZE = 100
+DRIFT_WINDOW = DRIFT_BATCHES * DRIFT_BATCH_SIZE
+DRIFT_TOPICS = 6
+
+
+@dataclass
+class DriftSent:
+    features: tuple[str, ...]
+    drifted: str  # the feature moved to other topics
+    baseline_from_ms: int  # its pinned window
+    baseline_to_ms: int
+    trailing_seconds: int  # the other feature's pinned trailing reference
+    early: list[dict] = field(default_factory=list)  # embedding bodies: the reference windows and the current windows' first half
+    late: list[dict] = field(default_factory=list)  # the current windows' second half
+
+
+def topic_vectors(rng, count: int, centres: np.ndarray, weights: list[float]) -> np.ndarray:
+    """Vectors around topic centres (Gaussian clusters), drawn with the topic mix `weights`."""
+    labels = rng.choice(len(centres), size=count, p=weights)
+    return (centres[labels] + 0.3 * rng.normal(size=(count, centres.shape[1]))).astype("<f4")
+
+
+def drift_plan(now_ms: int) -> DriftSent:
+    """`prompts` moves from three topics to three others and is compared with a pinned window;
+    `answers` keeps one mix of all six and is compared with a pinned trailing day."""
+    rng = np.random.default_rng(17)
+    centres = 2.0 * rng.normal(size=(DRIFT_TOPICS, DRIFT_DIMENSION))
+    old, new, even = [1 / 3] * 3 + [0] * 3, [0] * 3 + [1 / 3] * 3, [1 / 6] * 6
+    plans = {"prompts": (old, new), "answers": (even, even)}
+    drift = DriftSent(features=tuple(plans), drifted="prompts", baseline_from_ms=now_ms - 7 * HOUR_MS // 2,
+                      baseline_to_ms=now_ms - 5 * HOUR_MS // 2, trailing_seconds=86_400)
+    for feature, (reference_mix, current_mix) in plans.items():
+        for batch in range(DRIFT_BATCHES):
+            for at, mix in ((now_ms - 3 * HOUR_MS + batch * MINUTE_MS, reference_mix),
+                            (now_ms - (8 - 2 * batch) * MINUTE_MS, current_mix)):
+                body = {"feature": feature, "model": "e2e-embedder", "time": at,
+                        "vectors": topic_vectors(rng, DRIFT_BATCH_SIZE, centres, mix).tolist()}
+                (drift.late if at > now_ms - 5 * MINUTE_MS else drift.early).append(body)
+    return drift
+
+
+def post_embeddings(vigil, key: str, bodies: list[dict]) -> None:
+    for body in bodies:
+        response = vigil.request("POST", "/api/v1/embeddings", key=key, json=body)
+        assert response.status_code == 200, response.text
+
+
+def pin_baselines(vigil, key: str, drift: DriftSent) -> None:
+    for body in ({"feature": drift.drifted, "from": drift.baseline_from_ms, "to": drift.baseline_to_ms},
+                 *({"feature": f, "trailing": "1d"} for f in drift.features if f != drift.drifted)):
+        response = vigil.request("POST", "/api/v1/drift/baselines", key=key, json=body)
+        assert response.status_code == 200, response.text
+
+
+def drift_reports_caught_up(database, drift: DriftSent, current: int) -> bool:
+    """Whether each feature's latest report has its whole reference, `current` current samples,
+    and its pinned reference."""
+    rows = database.rows(
+        "SELECT DISTINCT ON (feature) feature, (report->>'reference_count')::int AS reference, "
+        "(report->>'current_count')::int AS current, "
+        "(extract(epoch FROM reference_from) * 1000)::bigint AS reference_from_ms, "
+        "extract(epoch FROM reference_to - reference_from)::bigint AS reference_seconds "
+        "FROM drift_reports ORDER BY feature, computed_at DESC, id DESC")
+    latest = {row["feature"]: row for row in rows}
+    if set(latest) != set(drift.features):
+        return False
+    if any((r["reference"], r["current"]) != (DRIFT_WINDOW, current) for r in latest.values()):
+        return False
+    return (latest[drift.drifted]["reference_from_ms"] == drift.baseline_from_ms
+            and all(r["reference_seconds"] == drift.trailing_seconds for f, r in latest.items() if f != drift.drifted))
+
+
 @pytest.fixture(scope="module")
-def filled(vigil, cli, database):
-    """The module's database, filled through Vigil and folded by its rollup processor."""
-    ingest = cli.create_key("dashboards", "ingest")
+def vigil(start_vigil):
+    """The module's server, its drift scheduler reporting every 2 s instead of every 5 minutes."""
+    return start_vigil("dashboards", VIGIL_DRIFT_INTERVAL="2")
+
+
+@pytest.fixture(scope="module")
+def keys(cli):
+    keys = {"ingest": cli.create_key("dashboards", "ingest"), "read": cli.create_key("dashboards", "read")}
     cli.create_key("other-team", "ingest")  # a second project, empty: All must still work
+    return keys
+
+
+@pytest.fixture(scope="module")
+def filled(vigil, keys, database):
+    """The module's database, filled through Vigil, folded by its rollup processor and reported
+    on by its drift scheduler."""
+    ingest = keys["ingest"]
+    # Drift first, so the scheduler reports while the traces go in: the reference windows and half
+    # of the current windows, then (once reported on) the other half, so the latest report of each
+    # feature differs from the earlier ones.
+    drift = drift_plan(time.time_ns() // 1_000_000)
+    post_embeddings(vigil, ingest, drift.early)
+    pin_baselines(vigil, keys["read"], drift)
     sent = send_traffic(vigil.url, ingest)
+    sent.drift = drift
+    wait_until(lambda: drift_reports_caught_up(database, drift, DRIFT_WINDOW // 2), 60,
+               "a drift report of each feature over the first half of its current window", interval=0.25)
+    post_embeddings(vigil, ingest, drift.late)
     for start in range(0, len(sent.evaluations), 500):
         response = vigil.request("POST", "/api/v1/evaluations", key=ingest, json={"evaluations": sent.evaluations[start:start + 500]})
         assert response.status_code == 200, response.text
@@ -568,6 +675,8 @@ def filled(vigil, cli, database):
     wait_until(caught_up, 90, "the rollup processor to fold every span and evaluation", interval=0.25)
     checks = set(database.scalar("SELECT string_agg(DISTINCT name, ',') FROM quality_minute WHERE name LIKE 'check.%'").split(","))
     assert checks == {"check.empty_output", "check.refusal", "check.truncated", "check.invalid_json"}, checks
+    wait_until(lambda: drift_reports_caught_up(database, drift, DRIFT_WINDOW), 60,
+               "a drift report of each feature over all its samples and against its pinned baseline", interval=0.25)
     return sent
 
 
@@ -590,10 +699,14 @@ def test_variables_offer_what_was_sent(path, filled, database):
     dashboard = load(path)
     variables = refresh_variables(dashboard, database.url, time_ranges()["last 15 minutes"], "all")
     assert len(variables["project"].options) == 2
-    assert set(variables["service"].options) == set(SERVICES)
-    assert set(variables["model"].options) == set(MODELS.values())
+    if "service" in variables:
+        assert set(variables["service"].options) == set(SERVICES)
+    if "model" in variables:
+        assert set(variables["model"].options) == set(MODELS.values())
     if "evaluation" in variables:
         assert set(variables["evaluation"].options) == {"relevance", "helpful", "tone"}
+    if "feature" in variables:
+        assert set(variables["feature"].options) == drift_features(filled)
 
 
 @pytest.mark.parametrize("path", DASHBOARD_FILES, ids=lambda p: p.name)
@@ -633,6 +746,136 @@ def test_overview_numbers_match_what_was_sent(filled, database):
     panel = next(p for p in data_panels(dashboard) if p["title"] == "LLM calls")
     result = run_sql(database.url, grafana.expand(panel["targets"][0]["rawSql"], panel))
     assert int(result.rows[0][0]) == filled.llm_calls
+
+
+# ---------------------------------------------------------------------------------------------
+# The drift dashboard
+
+def drift_features(sent: Sent) -> set[str]:
+    """The drift features what was sent has samples of: the embedding features, each LLM call's
+    tokens and latency (no prompt text was sent, so no prompt_chars), each scored evaluation name."""
+    scored = {f"score:{e['name']}" for e in sent.evaluations if not isinstance(e["value"], str)}
+    return set(sent.drift.features) | {"input_tokens", "output_tokens", "latency_ms"} | scored
+
+
+def drift_panel(dashboard: dict, title: str) -> dict:
+    return next(p for p in data_panels(dashboard) if p["title"].startswith(title))
+
+
+def run_panel(dashboard: dict, panel: dict, database, variables: dict[str, Variable] | None = None, ref: str = "A") -> Result:
+    time_range = time_ranges()["last 15 minutes"]
+    variables = variables or refresh_variables(dashboard, database.url, time_range, "all")
+    target = next(t for t in panel["targets"] if t["refId"] == ref)
+    return run_sql(database.url, Grafana(time_range, variables).expand(target["rawSql"], panel))
+
+
+def latest_report(vigil, keys, feature: str) -> dict:
+    """The feature's latest stored report, whole, through Vigil's API."""
+    response = vigil.request("GET", f"/api/v1/drift/reports?feature={feature}", key=keys["read"])
+    assert response.status_code == 200, response.text
+    headline = response.json()["reports"][0]
+    response = vigil.request("GET", f"/api/v1/drift/reports/{headline['id']}", key=keys["read"])
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def edge_label(edge: float) -> str:
+    """A bin edge as the panel writes it: rounded to 3 decimals (ties away from zero), trailing zeros dropped."""
+    rounded = Decimal(repr(edge)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    return "0" if rounded == 0 else format(rounded.normalize(), "f")
+
+
+def test_drift_psi_panel_draws_the_psi_thresholds(filled, database):
+    dashboard = load(DASHBOARDS_DIR / "drift.json")
+    panel = drift_panel(dashboard, "PSI by feature")
+    defaults = panel["fieldConfig"]["defaults"]
+    assert defaults["thresholds"]["mode"] == "absolute"
+    assert [step["value"] for step in defaults["thresholds"]["steps"]] == [None, 0.1, 0.25]
+    assert defaults["custom"]["thresholdsStyle"]["mode"] in ("line", "dashed", "line+area", "dashed+area")
+    # A mean and a max series per reported feature; a report's max PSI is never below its mean.
+    series: dict[str, dict[str, float]] = {}
+    for target in panel["targets"]:
+        result = run_panel(dashboard, panel, database, ref=target["refId"])
+        for row in result.rows:
+            series.setdefault(row[result.columns.index("metric")], {})[row[result.columns.index("time")]] = float(row[result.columns.index("PSI")])
+    assert set(series) == {f"{feature} {kind}" for feature in filled.drift.features for kind in ("mean", "max")}, set(series)
+    for feature in filled.drift.features:
+        means, maxima = series[f"{feature} mean"], series[f"{feature} max"]
+        assert means.keys() == maxima.keys()
+        assert all(maxima[t] >= means[t] for t in means), (feature, means, maxima)
+
+
+def test_drift_component_panels_show_each_component_of_the_latest_report(filled, database, vigil, keys):
+    """With the feature variable on one feature, as each copy of the repeated row has it: one bar
+    per component of the feature's latest report, in order, and the first component's ten bins."""
+    dashboard = load(DASHBOARDS_DIR / "drift.json")
+    row = next(p for p in dashboard["panels"] if p["type"] == "row" and p.get("repeat"))
+    assert row["repeat"] == "feature"
+    components_panel, bins_panel = drift_panel(dashboard, "PSI per component"), drift_panel(dashboard, "PC1 bins")
+    for panel in (components_panel, bins_panel):
+        assert panel["gridPos"]["y"] > row["gridPos"]["y"], f"{panel['title']} is not in the repeated row"
+    variables = refresh_variables(dashboard, database.url, time_ranges()["last 15 minutes"], "all")
+    for feature in filled.drift.features:
+        variables["feature"].current = [feature]
+        report = latest_report(vigil, keys, feature)["report"]
+        components = report["components"]
+        assert len(components) == min(10, DRIFT_DIMENSION)
+        result = run_panel(dashboard, components_panel, database, variables)
+        assert len(result.rows) == len(components), (feature, result.rows)
+        names = [r[result.columns.index("component")] for r in result.rows]
+        assert names == [f"PC{c['index'] + 1}" for c in components]
+        for column, key in (("PSI", "psi"), ("KL", "kl"), ("JS distance", "js_distance"), ("explained variance", "explained_variance_ratio")):
+            values = [float(r[result.columns.index(column)]) for r in result.rows]
+            assert np.allclose(values, [c[key] for c in components], rtol=1e-12, atol=0), (feature, column)
+
+        result = run_panel(dashboard, bins_panel, database, variables)
+        top = components[0]
+        assert len(result.rows) == 10
+        for column, key in (("reference", "reference_proportions"), ("current", "current_proportions")):
+            assert np.allclose([float(r[result.columns.index(column)]) for r in result.rows], top[key], rtol=1e-12, atol=0)
+        edges = [edge_label(edge) for edge in top["edges"]]
+        expected = [f"< {edges[0]}"] + [f"{low} to {high}" for low, high in zip(edges, edges[1:])] + [f">= {edges[-1]}"]
+        assert [r[result.columns.index("bin")] for r in result.rows] == expected
+
+
+def test_drift_numbers_match_what_was_sent_and_the_reports(filled, database, vigil, keys):
+    dashboard = load(DASHBOARDS_DIR / "drift.json")
+
+    def stat(title: str) -> float:
+        result = run_panel(dashboard, drift_panel(dashboard, title), database)
+        assert len(result.rows) == 1, (title, result.rows)
+        return float(result.rows[0][0])
+
+    reports = {feature: latest_report(vigil, keys, feature) for feature in filled.drift.features}
+    assert reports[filled.drift.drifted]["drifted"] and not any(r["drifted"] for f, r in reports.items() if f != filled.drift.drifted)
+    assert stat("Features monitored") == len(filled.drift.features)
+    assert stat("Features drifted now") == 1
+    assert math.isclose(stat("Latest max PSI"), max(r["psi_max"] for r in reports.values()))
+    assert math.isclose(stat("Latest mean PSI"), max(r["psi_mean"] for r in reports.values()))
+    # In the last 15 minutes: each feature's current window, three scalar samples per LLM call
+    # (input and output tokens, latency) and one per scored evaluation.
+    scored = sum(1 for e in filled.evaluations if not isinstance(e["value"], str))
+    assert stat("Samples") == len(filled.drift.features) * DRIFT_WINDOW + 3 * filled.llm_calls + scored
+
+    result = run_panel(dashboard, drift_panel(dashboard, "Latest report per feature"), database)
+    table = {row[result.columns.index("feature")]: dict(zip(result.columns, row)) for row in result.rows}
+    assert set(table) == set(filled.drift.features)
+    for feature, row in table.items():
+        report = reports[feature]
+        assert row["project"] == "dashboards"
+        assert row["drifted"] == ("yes" if report["drifted"] else "no")
+        assert math.isclose(float(row["mean PSI"]), report["psi_mean"]) and math.isclose(float(row["max PSI"]), report["psi_max"])
+        for column, key in (("components over threshold", "share_over_threshold"), ("noise floor", "noise_floor"), ("p-value", "p_value"), ("threshold", "threshold")):
+            assert math.isclose(float(row[column]), report["report"][key]), (feature, column)
+        assert (int(row["reference samples"]), int(row["current samples"]), int(row["dimension"])) == (DRIFT_WINDOW, DRIFT_WINDOW, DRIFT_DIMENSION)
+
+    result = run_panel(dashboard, drift_panel(dashboard, "Pinned baselines"), database)
+    baselines = {row[result.columns.index("feature")]: dict(zip(result.columns, row)) for row in result.rows}
+    assert set(baselines) == set(filled.drift.features)
+    assert baselines[filled.drift.drifted]["reference"] == "fixed window"
+    others = [f for f in filled.drift.features if f != filled.drift.drifted]
+    assert all(baselines[f]["reference"] == "trailing window" and int(baselines[f]["trailing window"]) == filled.drift.trailing_seconds for f in others)
+    assert all(int(row["reports in range"]) >= 1 for row in baselines.values())
 
 
 def test_expander_matches_grafana():
