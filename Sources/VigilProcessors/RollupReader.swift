@@ -182,9 +182,11 @@ public struct RollupReader: Sendable {
         var groups: [[String]: Group] = [:]
         for try await row in rows {
             let cells = row.makeRandomAccess()
+            let k = keys.count
+            // Without keys an empty range still gives one row, of NULL sums: no group.
+            guard cells[k].bytes != nil else { continue }
             let values = try (0..<keys.count).map { try cells[$0].decode(String.self) }
             var group = makeGroup(values)
-            let k = keys.count
             group.count = try cells[k].decode(Int64.self)
             group.errors = try cells[k + 1].decode(Int64.self)
             group.skewed = try cells[k + 2].decode(Int64.self)
