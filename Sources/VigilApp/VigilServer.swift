@@ -49,6 +49,7 @@ public struct VigilServer: Sendable {
         let keys = KeyStore(executor: client, cacheTTL: .seconds(configuration.keyCacheSeconds), logger: logger)
         let prices = try configuration.loadPrices()
         let rules = try configuration.loadRules()
+        let driftScheduler = DriftScheduler(database: database, configuration: configuration.drift, logger: logger)
         let router = VigilRouter.make(.init(
             appender: appender,
             keys: keys,
@@ -58,7 +59,8 @@ public struct VigilServer: Sendable {
             database: client,
             registry: registry,
             configuration: configuration.http,
-            rules: rules
+            rules: rules,
+            driftScheduler: driftScheduler
         ))
         let banner = StartupBanner(configuration: configuration, databaseURL: url, embedded: embedded)
         let application = Application(
@@ -85,7 +87,7 @@ public struct VigilServer: Sendable {
                 pollInterval: configuration.processing.pollInterval,
                 logger: logger
             ))
-            services.append(DriftScheduler(database: database, configuration: configuration.drift, logger: logger))
+            services.append(driftScheduler)
             services.append(AlertEvaluator(database: database, rules: rules, configuration: configuration.alerting.evaluator, logger: logger))
             services.append(WebhookNotifier(database: database, rules: rules, logger: logger))
         }

@@ -9,16 +9,20 @@ internal import VigilStats
 
 /// The drift API (read role): `POST /api/v1/drift/compute` (a report between two windows, not
 /// stored), `POST /api/v1/drift/baselines` (pin a feature's reference: a time range or the last N
-/// samples, recorded as an event), `GET /api/v1/drift/reports?feature&from&to` and
-/// `GET /api/v1/drift/reports/{id}` (bin edges and both proportions per component included).
+/// samples, recorded as an event), `POST /api/v1/drift/reports` (a feature's report now, against
+/// its pinned baseline, stored like a scheduled one), `GET /api/v1/drift/reports?feature&from&to`
+/// and `GET /api/v1/drift/reports/{id}` (bin edges and both proportions per component included).
 public struct DriftController: Sendable {
     private let drift: DriftStore
     private let appender: EventAppender
+    private let scheduler: DriftScheduler?
 
-    /// Makes the controller.
-    public init(drift: DriftStore, appender: EventAppender) {
+    /// Makes the controller; `scheduler` computes and stores the reports asked for now (without
+    /// one, `POST /api/v1/drift/reports` is not offered).
+    public init(drift: DriftStore, appender: EventAppender, scheduler: DriftScheduler? = nil) {
         self.drift = drift
         self.appender = appender
+        self.scheduler = scheduler
     }
 
     /// Adds the routes to `group` (guarded with the read role by the caller).
@@ -26,6 +30,9 @@ public struct DriftController: Sendable {
         group.post("/api/v1/drift/compute") { request, context in try await compute(request: request, context: context) }
         group.post("/api/v1/drift/baselines") { request, context in try await pin(request: request, context: context) }
         group.get("/api/v1/drift/reports") { request, context in try await list(request: request, context: context) }
+        if let scheduler {
+            group.post("/api/v1/drift/reports") { request, context in try await reportNow(request: request, context: context, scheduler: scheduler) }
+        }
         group.get("/api/v1/drift/reports/{id}") { _, context in try await one(context: context) }
     }
 
@@ -40,6 +47,10 @@ public struct DriftController: Sendable {
         var reference: WindowInput?
         var current: WindowInput?
         var threshold: Double?
+    }
+
+    struct ReportInput: Decodable {
+        var feature: String?
     }
 
     struct BaselineInput: Decodable {
@@ -146,6 +157,25 @@ public struct DriftController: Sendable {
         try await appender.append([NewEvent(projectID: projectID, kind: .driftBaselinePinned, occurredAtMicros: now,
                                             dedupKey: ContentKey.make(kind: .driftBaselinePinned, body: writer.bytes + Array(String(now).utf8)), body: writer.bytes)])
         return Response.json(writer.bytes)
+    }
+
+    /// `POST /api/v1/drift/reports`: the report of a feature now, as the scheduler would make it
+    /// with the pinned baseline and the current window, stored; answered 201 with the stored report.
+    func reportNow(request: Request, context: VigilRequestContext, scheduler: DriftScheduler) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let input: ReportInput = try await Self.decode(request, "{\"feature\": ...}")
+        let feature = try Self.feature(input.feature)
+        let id = try await scheduler.reportNow(projectID: principal.projectID, feature: feature)
+        guard let report = try await drift.report(projectID: principal.projectID, id: id) else {
+            throw VigilError(.unavailable, "drift report \(id) was stored but cannot be read back yet", retryAfterSeconds: 1)
+        }
+        var writer = JSONWriter()
+        Self.headline(report, into: &writer)
+        writer.raw("report", Array(report.reportJSON.utf8))
+        writer.endObject()
+        var response = Response.json(writer.bytes)
+        response.status = .created
+        return response
     }
 
     func list(request: Request, context: VigilRequestContext) async throws -> Response {

@@ -29,9 +29,11 @@ public enum VigilRouter {
         public var configuration: HTTPConfiguration
         /// The alerting rules in force (listed and reloaded by the API).
         public var rules: RuleStore
+        /// Computes and stores the drift reports asked for now (`POST /api/v1/drift/reports`; not offered without it).
+        public var driftScheduler: DriftScheduler?
 
         /// Bundles the dependencies.
-        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet())) {
+        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet()), driftScheduler: DriftScheduler? = nil) {
             self.appender = appender
             self.keys = keys
             self.reader = reader
@@ -41,6 +43,7 @@ public enum VigilRouter {
             self.registry = registry
             self.configuration = configuration
             self.rules = rules
+            self.driftScheduler = driftScheduler
         }
     }
 
@@ -62,7 +65,7 @@ public enum VigilRouter {
         SummaryController(rollups: dependencies.rollups).addRoutes(to: read)
         TimeseriesController(rollups: dependencies.rollups).addRoutes(to: read)
         TracesController(traces: dependencies.traces, events: dependencies.reader).addRoutes(to: read)
-        DriftController(drift: drift, appender: dependencies.appender).addRoutes(to: read)
+        DriftController(drift: drift, appender: dependencies.appender, scheduler: dependencies.driftScheduler).addRoutes(to: read)
         let admin = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .admin))
         AlertsController(alerts: AlertReader(executor: dependencies.database, logger: Logger(label: "vigil.alerts")), rules: dependencies.rules)
             .addRoutes(read: read, admin: admin)

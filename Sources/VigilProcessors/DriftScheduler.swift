@@ -57,42 +57,69 @@ public struct DriftScheduler: Service {
     @discardableResult
     public func reportAll(nowMicros: Int64, on connection: PostgresConnection) async throws -> Int {
         let store = DriftStore(executor: connection, logger: logger)
-        let current = DriftStore.Window(fromMicros: nowMicros - configuration.currentWindow.micros, toMicros: nowMicros)
+        let since = nowMicros - configuration.currentWindow.micros
         var projects: [Int64] = []
         for try await project in try await connection.query("SELECT project_id FROM projects", logger: logger).decode(Int64.self) {
             projects.append(project)
         }
         var written = 0
         for project in projects {
-            for feature in try await store.features(projectID: project, sinceMicros: current.fromMicros) {
-                let reference: DriftStore.Window
-                switch try await store.baseline(projectID: project, feature: feature) {
-                case .window(let pinned)?:
-                    reference = pinned
-                case .trailing(let seconds)?:
-                    reference = DriftStore.Window(fromMicros: current.fromMicros - seconds * 1_000_000, toMicros: current.fromMicros)
-                case nil:
-                    reference = DriftStore.Window(fromMicros: current.fromMicros - configuration.referenceWindow.micros, toMicros: current.fromMicros)
-                }
-                let report: DriftReport
+            for feature in try await store.features(projectID: project, sinceMicros: since) {
+                let baseline = try await store.baseline(projectID: project, feature: feature)
                 do {
-                    report = try await store.compute(projectID: project, feature: feature, reference: reference, current: current)
-                } catch let error as VigilError {
+                    try await report(projectID: project, feature: feature, baseline: baseline, nowMicros: nowMicros, on: connection)
+                } catch let error as VigilError where error.code == .invalidInput {
                     logger.debug("no drift report", metadata: ["vigil.feature": "\(feature)", "vigil.reason": "\(error.message)"])
                     continue
                 }
-                try await save(report, projectID: project, feature: feature, reference: reference, current: current, nowMicros: nowMicros, on: connection)
                 written += 1
             }
         }
         return written
     }
 
-    private func save(_ report: DriftReport, projectID: Int64, feature: String, reference: DriftStore.Window, current: DriftStore.Window, nowMicros: Int64, on connection: PostgresConnection) async throws {
+    /// A report of `feature` now against its pinned baseline, stored like a scheduled one (on a
+    /// connection of its own); returns the stored report's id. What `POST /api/v1/drift/reports` does.
+    /// - Throws: `VigilError` `.invalidInput` when the feature has no pinned baseline or a window
+    ///   has too few samples.
+    public func reportNow(projectID: Int64, feature: String) async throws -> Int64 {
+        try await database.withConnection { connection in
+            let store = DriftStore(executor: connection, logger: logger)
+            guard let baseline = try await store.baseline(projectID: projectID, feature: feature) else {
+                throw VigilError(.invalidInput, "feature \(feature) has no pinned baseline in this project; pin one first with POST /api/v1/drift/baselines")
+            }
+            try await EventLogWriter.prepare(connection, logger: logger)
+            return try await report(projectID: projectID, feature: feature, baseline: baseline, nowMicros: EventTime.nowMicros(), on: connection)
+        }
+    }
+
+    /// Computes `feature`'s report for the current window ending at `nowMicros` against
+    /// `baseline` (or, with none pinned, the configured trailing reference window) and stores it;
+    /// returns the stored report's id. `connection` must have been prepared for appending
+    /// (`EventLogWriter.prepare`).
+    /// - Throws: `VigilError` `.invalidInput` when a window has too few samples (nothing is stored).
+    @discardableResult
+    public func report(projectID: Int64, feature: String, baseline: DriftStore.Baseline?, nowMicros: Int64, on connection: PostgresConnection) async throws -> Int64 {
+        let current = DriftStore.Window(fromMicros: nowMicros - configuration.currentWindow.micros, toMicros: nowMicros)
+        let reference: DriftStore.Window
+        switch baseline {
+        case .window(let pinned)?:
+            reference = pinned
+        case .trailing(let seconds)?:
+            reference = DriftStore.Window(fromMicros: current.fromMicros - seconds * 1_000_000, toMicros: current.fromMicros)
+        case nil:
+            reference = DriftStore.Window(fromMicros: current.fromMicros - configuration.referenceWindow.micros, toMicros: current.fromMicros)
+        }
+        let store = DriftStore(executor: connection, logger: logger)
+        let report = try await store.compute(projectID: projectID, feature: feature, reference: reference, current: current)
+        return try await save(report, projectID: projectID, feature: feature, reference: reference, current: current, nowMicros: nowMicros, on: connection)
+    }
+
+    private func save(_ report: DriftReport, projectID: Int64, feature: String, reference: DriftStore.Window, current: DriftStore.Window, nowMicros: Int64, on connection: PostgresConnection) async throws -> Int64 {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try encoder.encode(report), as: UTF8.self)
-        try await connection.transaction(logger: logger) { transaction in
+        return try await connection.transaction(logger: logger) { transaction in
             var writer = JSONWriter()
             writer.beginObject()
             writer.string("feature", feature)
@@ -107,7 +134,7 @@ public struct DriftScheduler: Service {
                 [NewEvent(projectID: projectID, kind: .driftReport, occurredAtMicros: nowMicros, dedupKey: ContentKey.make(kind: .driftReport, body: writer.bytes), body: writer.bytes)],
                 on: transaction, knownPartitions: [], logger: logger
             )
-            try await transaction.query("""
+            let rows = try await transaction.query("""
                 INSERT INTO drift_reports (project_id, feature, computed_at, reference_from, reference_to, current_from, current_to, psi_mean, psi_max, drifted, report)
                 VALUES (\(projectID), \(feature),
                         'epoch'::timestamptz + \(nowMicros)::float8 * interval '1 microsecond',
@@ -116,8 +143,10 @@ public struct DriftScheduler: Service {
                         'epoch'::timestamptz + \(current.fromMicros)::float8 * interval '1 microsecond',
                         'epoch'::timestamptz + \(current.toMicros)::float8 * interval '1 microsecond',
                         \(report.psiMean), \(report.psiMax), \(report.drifted), \(json)::jsonb)
+                RETURNING id
                 """, logger: logger)
-            return true
+            for try await id in rows.decode(Int64.self) { return id }
+            throw VigilError(.unavailable, "the drift report was not stored", retryAfterSeconds: 1)
         }
     }
 }
