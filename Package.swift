@@ -194,6 +194,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "VigilDashboardsTests",
+            dependencies: [
+                "VigilCore", "VigilDashboards", "VigilEventLog", "VigilTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "VigilAlertingTests",
             dependencies: ["VigilAlerting"],
             exclude: ["Fixtures"],

@@ -20,6 +20,9 @@ public struct VigilConfiguration: Sendable {
         /// The SQL migrations. `VIGIL_MIGRATIONS_DIR`, default: `migrations/` in the current folder
         /// or beside the executable's package.
         public var migrationsDirectory: String?
+        /// The shipped Grafana dashboards. `VIGIL_DASHBOARDS_DIR`, default: `dashboards/` found like
+        /// the migrations.
+        public var dashboardsDirectory: String?
     }
 
     /// How processors run and price.
@@ -78,6 +81,7 @@ public struct VigilConfiguration: Sendable {
         if let directory = env["VIGIL_DATA_DIR"], !directory.isEmpty { configuration.storage.dataDirectory = directory }
         if let bin = env["VIGIL_PG_BIN"], !bin.isEmpty { configuration.storage.postgresBinDirectory = bin }
         if let migrations = env["VIGIL_MIGRATIONS_DIR"], !migrations.isEmpty { configuration.storage.migrationsDirectory = migrations }
+        if let dashboards = env["VIGIL_DASHBOARDS_DIR"], !dashboards.isEmpty { configuration.storage.dashboardsDirectory = dashboards }
         if let listen = env["VIGIL_LISTEN"] {
             try configuration.setListen(listen, source: "VIGIL_LISTEN")
         }
@@ -130,6 +134,12 @@ public struct VigilConfiguration: Sendable {
             throw VigilError(.configuration, "cannot find the migrations folder; set VIGIL_MIGRATIONS_DIR to the project's migrations/")
         }
         return (found as NSString).deletingLastPathComponent
+    }
+
+    /// The shipped dashboards' folder: the configured one, or `dashboards/` found like the
+    /// migrations; nil when there is none (then only imported dashboards exist).
+    public func resolvedDashboardsDirectory() -> String? {
+        storage.dashboardsDirectory ?? Self.findShipped("dashboards/overview.json").map { ($0 as NSString).deletingLastPathComponent }
     }
 
     /// The rule files: the configured paths, or the `alerts/` folder found like the migrations.

@@ -7,6 +7,7 @@ public import Prometheus
 internal import ServiceLifecycle
 internal import VigilAlerting
 internal import VigilCore
+internal import VigilDashboards
 internal import VigilEventLog
 internal import VigilHTTP
 internal import VigilProcessors
@@ -50,6 +51,13 @@ public struct VigilServer: Sendable {
         let prices = try configuration.loadPrices()
         let rules = try configuration.loadRules()
         let driftScheduler = DriftScheduler(database: database, configuration: configuration.drift, logger: logger)
+        let catalog = try DashboardCatalog(directory: configuration.resolvedDashboardsDirectory(), executor: client, logger: logger)
+        let dashboards = DashboardsController(
+            catalog: catalog,
+            exporter: DashboardExporter(logger: logger),
+            connection: { body in try await client.withConnection { connection in try await body(connection) } },
+            maxBodyBytes: configuration.http.maxBodyBytes
+        )
         let router = VigilRouter.make(.init(
             appender: appender,
             keys: keys,
@@ -60,7 +68,8 @@ public struct VigilServer: Sendable {
             registry: registry,
             configuration: configuration.http,
             rules: rules,
-            driftScheduler: driftScheduler
+            driftScheduler: driftScheduler,
+            dashboards: dashboards
         ))
         let banner = StartupBanner(configuration: configuration, databaseURL: url, embedded: embedded)
         let application = Application(

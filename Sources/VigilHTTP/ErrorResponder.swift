@@ -84,6 +84,7 @@ enum ErrorResponder {
         case .unauthenticated: .unauthorized
         case .forbidden: .forbidden
         case .notFound: .notFound
+        case .conflict: .conflict
         case .overloaded, .unavailable: .serviceUnavailable
         default: .internalServerError
         }

@@ -29,11 +29,13 @@ public enum VigilRouter {
         public var configuration: HTTPConfiguration
         /// The alerting rules in force (listed and reloaded by the API).
         public var rules: RuleStore
+        /// The dashboards API, when the server offers it.
+        public var dashboards: DashboardsController?
         /// Computes and stores the drift reports asked for now (`POST /api/v1/drift/reports`; not offered without it).
         public var driftScheduler: DriftScheduler?
 
         /// Bundles the dependencies.
-        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet()), driftScheduler: DriftScheduler? = nil) {
+        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet()), driftScheduler: DriftScheduler? = nil, dashboards: DashboardsController? = nil) {
             self.appender = appender
             self.keys = keys
             self.reader = reader
@@ -44,6 +46,7 @@ public enum VigilRouter {
             self.configuration = configuration
             self.rules = rules
             self.driftScheduler = driftScheduler
+            self.dashboards = dashboards
         }
     }
 
@@ -69,6 +72,7 @@ public enum VigilRouter {
         let admin = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .admin))
         AlertsController(alerts: AlertReader(executor: dependencies.database, logger: Logger(label: "vigil.alerts")), rules: dependencies.rules)
             .addRoutes(read: read, admin: admin)
+        dependencies.dashboards?.addRoutes(read: read, admin: admin)
         return router
     }
 }

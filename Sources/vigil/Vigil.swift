@@ -6,6 +6,6 @@ struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Monitoring and alerting for LLM applications.",
-        subcommands: [Serve.self, Migrate.self, Keys.self, Events.self, Replay.self, Status.self, Rules.self, Drift.self, Demo.self, DB.self]
+        subcommands: [Serve.self, Migrate.self, Keys.self, Events.self, Replay.self, Status.self, Rules.self, Drift.self, Dashboards.self, Demo.self, DB.self]
     )
 }

@@ -1,0 +1,147 @@
+internal import Foundation
+public import Hummingbird
+internal import NIOCore
+public import PostgresNIO
+internal import VigilCore
+public import VigilDashboards
+
+/// The dashboards API: `GET /api/v1/dashboards` and `GET /api/v1/dashboards/{uid}/export`
+/// (read role; with `with_data=true` each panel's query results for the range are embedded);
+/// `POST /api/v1/dashboards/import` and `DELETE /api/v1/dashboards/{uid}` (admin role) for a
+/// team's own dashboards.
+public struct DashboardsController: Sendable {
+    /// Runs `body` on a connection of its own (exports need a transaction).
+    public typealias ConnectionProvider = @Sendable (@Sendable (PostgresConnection) async throws -> JSONValue) async throws -> JSONValue
+
+    private let catalog: DashboardCatalog
+    private let exporter: DashboardExporter
+    private let connection: ConnectionProvider
+    private let maxBodyBytes: Int
+
+    /// Makes the controller.
+    public init(catalog: DashboardCatalog, exporter: DashboardExporter, connection: @escaping ConnectionProvider, maxBodyBytes: Int) {
+        self.catalog = catalog
+        self.exporter = exporter
+        self.connection = connection
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// Adds the routes: reading to `read`, changing to `admin`.
+    public func addRoutes(read: RouterGroup<VigilRequestContext>, admin: RouterGroup<VigilRequestContext>) {
+        read.get("/api/v1/dashboards") { _, context in try await list(context: context) }
+        read.get("/api/v1/dashboards/{uid}/export") { request, context in try await export(request: request, context: context) }
+        admin.post("/api/v1/dashboards/import") { request, context in try await importDashboard(request: request, context: context) }
+        admin.delete("/api/v1/dashboards/{uid}") { _, context in try await delete(context: context) }
+    }
+
+    private func list(context: VigilRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let entries = try await catalog.list(projectID: principal.projectID)
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.beginArray("dashboards")
+        for entry in entries { write(entry, to: &writer) }
+        writer.endArray()
+        writer.endObject()
+        return .json(writer.bytes)
+    }
+
+    private func write(_ entry: DashboardCatalog.Entry, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.string("uid", entry.dashboard.uid)
+        writer.string("title", entry.dashboard.title)
+        writer.beginArray("tags")
+        for tag in entry.dashboard.tags { writer.string(nil, tag) }
+        writer.endArray()
+        writer.string("source", entry.dashboard.source.rawValue)
+        writer.int("version", Int64(entry.version))
+        if let importedAt = entry.importedAt { writer.string("imported_at", importedAt) } else { writer.null("imported_at") }
+        writer.int("panels", Int64(entry.dashboard.panels.count))
+        writer.string("export_url", "/api/v1/dashboards/\(entry.dashboard.uid)/export")
+        writer.endObject()
+    }
+
+    private func export(request: Request, context: VigilRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let uid = context.parameters.get("uid") ?? ""
+        guard let entry = try await catalog.entry(uid: uid, projectID: principal.projectID) else {
+            throw VigilError(.notFound, "no dashboard with uid \(uid) (GET /api/v1/dashboards lists them)")
+        }
+        let query = request.uri.queryParameters
+        let withData: Bool
+        switch query.get("with_data") ?? "false" {
+        case "true", "1": withData = true
+        case "false", "0", "": withData = false
+        case let other: throw VigilError(.invalidInput, "query parameter with_data=\(other) must be true or false")
+        }
+        var body = entry.dashboard.json.setting("id", to: .null)
+        if withData {
+            let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+            let saved = entry.dashboard.json["time"]
+            let from = try time(query, "from", default: saved?["from"]?.stringValue ?? "now-6h", now: now)
+            let to = try time(query, "to", default: saved?["to"]?.stringValue ?? "now", now: now)
+            var selections: [String: TemplateVariable.Selection] = [:]
+            for (key, value) in query where key.hasPrefix("var-") {
+                let name = String(key.dropFirst(4))
+                let text = String(value)
+                if text == "$__all" || text == "All" {
+                    selections[name] = .all
+                } else if case .values(let values) = selections[name] {
+                    selections[name] = .values(values + [text])
+                } else {
+                    selections[name] = .values([text])
+                }
+            }
+            let exportRequest = DashboardExporter.Request(projectID: principal.projectID, fromMillis: from, toMillis: to, selections: selections, nowMillis: now)
+            let dashboard = entry.dashboard
+            let exporter = self.exporter
+            body = try await connection { connection in
+                try await exporter.exportWithData(dashboard, request: exportRequest, on: connection)
+            }
+        } else if query.contains(where: { $0.key == "from" || $0.key == "to" || $0.key.hasPrefix("var-") }) {
+            throw VigilError(.invalidInput, "from, to and var-* only apply with with_data=true")
+        }
+        var response = Response.json(body.bytes)
+        response.headers[.contentDisposition] = "attachment; filename=\"\(uid).json\""
+        return response
+    }
+
+    private func time(_ query: Parameters, _ name: String, default fallback: String, now: Int64) throws -> Int64 {
+        let text = query.get(name) ?? fallback
+        guard let millis = GrafanaTime.millis(parsing: text, nowMillis: now) else {
+            throw VigilError(.invalidInput, "query parameter \(name)=\(text) must be an RFC 3339 time, Unix milliseconds, or now / now-6h")
+        }
+        return millis
+    }
+
+    private func importDashboard(request: Request, context: VigilRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let data = try await request.jsonBody("the dashboard", upTo: maxBodyBytes)
+        let document = try JSONValue(parsing: Array(data))
+        var dashboard = document
+        var overwrite = false
+        if let wrapped = document["dashboard"] {
+            dashboard = wrapped
+            switch document["overwrite"] {
+            case nil, .null?: overwrite = false
+            case .bool(let flag)?: overwrite = flag
+            default: throw VigilError(.invalidInput, "overwrite must be true or false")
+            }
+        }
+        let (entry, created) = try await catalog.importDashboard(dashboard, projectID: principal.projectID, keyID: principal.keyID, overwrite: overwrite)
+        var writer = JSONWriter()
+        write(entry, to: &writer)
+        var response = Response.json(writer.bytes)
+        response.status = created ? .created : .ok
+        return response
+    }
+
+    private func delete(context: VigilRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let uid = context.parameters.get("uid") ?? ""
+        guard try await catalog.delete(uid: uid, projectID: principal.projectID) else {
+            throw VigilError(.notFound, "no imported dashboard with uid \(uid)")
+        }
+        return Response(status: .noContent)
+    }
+}
