@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what Vigil needs from Debian when it is missing: the Postgres 15 server and client,
-# libpq-dev, libcurl4-openssl-dev, zlib1g-dev, OpenBLAS with LAPACKE (the drift maths), and
-# prometheus-alertmanager (with amtool, for the end-to-end alerting test). Needs root (or sudo) only when something is missing.
+# libpq-dev, libcurl4-openssl-dev, zlib1g-dev, OpenBLAS with LAPACKE (the drift maths),
+# prometheus-alertmanager (with amtool, for the end-to-end alerting test) and chromium (the web view's
+# end-to-end test drives it headless). Needs root (or sudo) only when something is missing.
 set -euo pipefail
-packages=(postgresql postgresql-client libpq-dev libcurl4-openssl-dev zlib1g-dev libopenblas-dev liblapacke-dev time prometheus-alertmanager)
+packages=(postgresql postgresql-client libpq-dev libcurl4-openssl-dev zlib1g-dev libopenblas-dev liblapacke-dev time prometheus-alertmanager chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -11,6 +11,7 @@ internal import VigilDashboards
 internal import VigilEventLog
 internal import VigilHTTP
 internal import VigilProcessors
+internal import VigilWebUI
 internal import VigilEmbeddedPostgres
 internal import UnixSignals
 
@@ -70,6 +71,14 @@ public struct VigilServer: Sendable {
             rules: rules,
             driftScheduler: driftScheduler,
             dashboards: dashboards
+        ))
+        WebUI.addRoutes(to: router, .init(
+            database: client,
+            reader: EventReader(executor: client, logger: logger),
+            rollups: RollupReader(executor: client, logger: logger),
+            traces: TraceReader(executor: client, logger: logger),
+            rules: rules,
+            logger: logger
         ))
         let banner = StartupBanner(configuration: configuration, databaseURL: url, embedded: embedded)
         let application = Application(
