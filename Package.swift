@@ -145,7 +145,7 @@ let package = Package(
         .target(
             name: "VigilDemo",
             dependencies: [
-                "VigilCore",
+                "VigilCore", "VigilStats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -182,7 +182,7 @@ let package = Package(
         .target(
             name: "VigilTestSupport",
             dependencies: [
-                "VigilCore", "VigilEventLog",
+                "VigilCore", "VigilEventLog", "VigilStats",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -144,6 +144,9 @@ struct StartupBanner: Sendable {
             Make a key (printed once):
               vigil keys create --project my-app --role ingest
 
+            Web view: \(endpoint)/ui (sign in with a read key)
+            First time? Run `vigil demo` in another terminal and watch the web view.
+
             """
         FileHandle.standardOutput.write(Data(text.utf8))
     }

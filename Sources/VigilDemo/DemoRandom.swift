@@ -1,14 +1,15 @@
 internal import Foundation
+internal import VigilStats
 
 /// The demo's seeded randomness (SplitMix64): the same seed gives the same traffic, run after run.
 /// Streams derived from one seed (`DemoRandom(seed:stream:)`) are independent of each other, so
 /// one slice of traffic does not change when another one does.
 public struct DemoRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var generator: SplitMix64
 
     /// A generator seeded with `seed`.
     public init(seed: UInt64) {
-        state = seed
+        generator = SplitMix64(seed: seed)
     }
 
     /// A generator for one stream of `seed`, named by `stream` (a slice's index, a purpose).
@@ -18,16 +19,12 @@ public struct DemoRandom: RandomNumberGenerator, Sendable {
         var second = DemoRandom(seed: first ^ UInt64(bitPattern: stream) &* 0x9E37_79B9_7F4A_7C15)
         let mixed = second.next()
         var third = DemoRandom(seed: mixed ^ purpose &* 0xD6E8_FEB8_6659_FD93)
-        state = third.next()
+        generator = SplitMix64(seed: third.next())
     }
 
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        generator.next()
     }
 
     /// Uniform in [0, 1).

@@ -76,23 +76,15 @@ public struct DashboardsController: Sendable {
         }
         var body = entry.dashboard.json.setting("id", to: .null)
         if withData {
-            let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
-            let saved = entry.dashboard.json["time"]
-            let from = try time(query, "from", default: saved?["from"]?.stringValue ?? "now-6h", now: now)
-            let to = try time(query, "to", default: saved?["to"]?.stringValue ?? "now", now: now)
-            var selections: [String: TemplateVariable.Selection] = [:]
-            for (key, value) in query where key.hasPrefix("var-") {
-                let name = String(key.dropFirst(4))
-                let text = String(value)
-                if text == "$__all" || text == "All" {
-                    selections[name] = .all
-                } else if case .values(let values) = selections[name] {
-                    selections[name] = .values(values + [text])
-                } else {
-                    selections[name] = .values([text])
-                }
-            }
-            let exportRequest = DashboardExporter.Request(projectID: principal.projectID, fromMillis: from, toMillis: to, selections: selections, nowMillis: now)
+            let exportRequest = try DashboardExporter.Request(
+                dashboard: entry.dashboard,
+                projectID: principal.projectID,
+                from: query.get("from"),
+                to: query.get("to"),
+                variables: query.filter { $0.key.hasPrefix("var-") }.map { (String($0.key.dropFirst(4)), String($0.value)) },
+                nowMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded()),
+                describe: { "query parameter \($0)=" }
+            )
             let dashboard = entry.dashboard
             let exporter = self.exporter
             body = try await connection { connection in
@@ -104,14 +96,6 @@ public struct DashboardsController: Sendable {
         var response = Response.json(body.bytes)
         response.headers[.contentDisposition] = "attachment; filename=\"\(uid).json\""
         return response
-    }
-
-    private func time(_ query: Parameters, _ name: String, default fallback: String, now: Int64) throws -> Int64 {
-        let text = query.get(name) ?? fallback
-        guard let millis = GrafanaTime.millis(parsing: text, nowMillis: now) else {
-            throw VigilError(.invalidInput, "query parameter \(name)=\(text) must be an RFC 3339 time, Unix milliseconds, or now / now-6h")
-        }
-        return millis
     }
 
     private func importDashboard(request: Request, context: VigilRequestContext) async throws -> Response {

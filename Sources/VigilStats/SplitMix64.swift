@@ -1,13 +1,16 @@
 /// SplitMix64, the generator behind every random draw of the drift maths. It is tiny and fully
-/// specified, so the Python oracle draws exactly the same numbers from the same seed.
-struct SplitMix64 {
+/// specified, so the Python oracle draws exactly the same numbers from the same seed; the demo's
+/// traffic and the tests' random data come from it too.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    /// A generator starting from `seed`.
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

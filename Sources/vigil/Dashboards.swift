@@ -63,19 +63,11 @@ struct DashboardsExport: AsyncParsableCommand {
         try await reportingErrors {
             if withData, project == nil { throw VigilError(.invalidInput, "--with-data needs --project: the data is one project's") }
             if !withData, from != nil || to != nil || !variables.isEmpty { throw VigilError(.invalidInput, "--from, --to and --var only apply with --with-data") }
-            var selections: [String: TemplateVariable.Selection] = [:]
-            for assignment in variables {
+            let pairs = try variables.map { assignment -> (String, String) in
                 guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
                     throw VigilError(.invalidInput, "--var \(assignment) must be NAME=VALUE")
                 }
-                let name = String(assignment[..<equals]), value = String(assignment[assignment.index(after: equals)...])
-                if value == "All" || value == "$__all" {
-                    selections[name] = .all
-                } else if case .values(let values) = selections[name] {
-                    selections[name] = .values(values + [value])
-                } else {
-                    selections[name] = .values([value])
-                }
+                return (String(assignment[..<equals]), String(assignment[assignment.index(after: equals)...]))
             }
             let context = try CommandContext.load()
             let body = try await context.withDatabase { prepared in
@@ -91,21 +83,14 @@ struct DashboardsExport: AsyncParsableCommand {
                     }
                     guard let entry else { throw VigilError(.notFound, "no dashboard with uid \(uid) (vigil dashboards list shows them)") }
                     guard withData, let projectID else { return entry.dashboard.json.setting("id", to: .null) }
-                    let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
-                    func time(_ text: String?, _ fallback: String?, _ option: String) throws -> Int64 {
-                        let value = text ?? fallback ?? (option == "--from" ? "now-6h" : "now")
-                        guard let millis = GrafanaTime.millis(parsing: value, nowMillis: now) else {
-                            throw VigilError(.invalidInput, "\(option) \(value) must be an RFC 3339 time, Unix milliseconds, or now / now-6h")
-                        }
-                        return millis
-                    }
-                    let saved = entry.dashboard.json["time"]
-                    let request = DashboardExporter.Request(
+                    let request = try DashboardExporter.Request(
+                        dashboard: entry.dashboard,
                         projectID: projectID,
-                        fromMillis: try time(from, saved?["from"]?.stringValue, "--from"),
-                        toMillis: try time(to, saved?["to"]?.stringValue, "--to"),
-                        selections: selections,
-                        nowMillis: now
+                        from: from,
+                        to: to,
+                        variables: pairs,
+                        nowMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded()),
+                        describe: { "--\($0) " }
                     )
                     return try await DashboardExporter(logger: context.logger).exportWithData(entry.dashboard, request: request, on: connection)
                 }

@@ -259,6 +259,13 @@ def test_the_cli_exports_the_same_snapshot(vigil, world, cli, tmp_path):
     assert "vigil-overview\tVigil / Overview\tshipped" in listed
     failed = cli.run("dashboards", "export", "vigil-overview", "--with-data", check=False)
     assert failed.returncode != 0 and "--with-data needs --project" in failed.stderr
+    for args, message in [(("--var", "service"), "--var service must be NAME=VALUE"),
+                          (("--from", "yesterday"), "--from yesterday must be an RFC 3339 time")]:
+        failed = cli.run("dashboards", "export", "vigil-overview", "--project", "dash-one", "--with-data", *args, check=False)
+        assert failed.returncode != 0 and message in failed.stderr, failed.stderr
+    one = json.loads(cli.run("dashboards", "export", "vigil-overview", "--project", "dash-one", "--with-data",
+                             "--from", window["from"], "--to", window["to"], "--var", "service=chat-api").stdout)
+    assert one["vigilExport"]["variables"]["service"] == ["chat-api"]
     failed = cli.run("dashboards", "export", "nope", check=False)
     assert failed.returncode != 0 and "no dashboard with uid nope" in failed.stderr
 

@@ -1,0 +1,36 @@
+internal import VigilCore
+
+extension DashboardExporter.Request {
+    /// A request from text as a URL or the command line gives it: `from` and `to` as RFC 3339,
+    /// Unix milliseconds or `now-6h` (default: the dashboard's own `time`, else the last 6 hours),
+    /// and variables as (name, value) pairs, repeatable, `All` (or `$__all`) for every value.
+    /// `describe` names a parameter in messages (`query parameter from=`, `--from `).
+    public init(dashboard: Dashboard, projectID: Int64, from: String?, to: String?, variables: [(String, String)],
+                nowMillis: Int64, describe: (String) -> String) throws {
+        let saved = dashboard.json["time"]
+        func time(_ text: String?, _ name: String, fallback: String) throws -> Int64 {
+            let value = text ?? saved?[name]?.stringValue ?? fallback
+            guard let millis = GrafanaTime.millis(parsing: value, nowMillis: nowMillis) else {
+                throw VigilError(.invalidInput, "\(describe(name))\(value) must be an RFC 3339 time, Unix milliseconds, or now / now-6h")
+            }
+            return millis
+        }
+        var selections: [String: TemplateVariable.Selection] = [:]
+        for (name, value) in variables {
+            if value == "All" || value == "$__all" {
+                selections[name] = .all
+            } else if case .values(let values) = selections[name] {
+                selections[name] = .values(values + [value])
+            } else {
+                selections[name] = .values([value])
+            }
+        }
+        self.init(
+            projectID: projectID,
+            fromMillis: try time(from, "from", fallback: "now-6h"),
+            toMillis: try time(to, "to", fallback: "now"),
+            selections: selections,
+            nowMillis: nowMillis
+        )
+    }
+}
