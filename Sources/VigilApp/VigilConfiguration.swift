@@ -35,6 +35,9 @@ public struct VigilConfiguration: Sendable {
         public var shippedPricesFile: String?
         /// Sequence numbers one processor transaction takes. `VIGIL_PROCESSOR_BATCH`, default 5000.
         public var batchSize: Int = 5_000
+        /// Sequence numbers one transaction of `vigil replay` takes: a rebuild is all catch-up, and
+        /// larger batches write each rollup row fewer times. `VIGIL_REPLAY_BATCH`, default 50000.
+        public var replayBatchSize: Int = 50_000
         /// How often a processor looks for new events when no NOTIFY woke it.
         /// `VIGIL_PROCESSOR_POLL_MS`, default 1000.
         public var pollInterval: Duration = .seconds(1)
@@ -95,6 +98,7 @@ public struct VigilConfiguration: Sendable {
         if let prices = env["VIGIL_PRICES_FILE"], !prices.isEmpty { configuration.processing.pricesFile = prices }
         if let shipped = env["VIGIL_SHIPPED_PRICES"], !shipped.isEmpty { configuration.processing.shippedPricesFile = shipped }
         configuration.processing.batchSize = try env.integer("VIGIL_PROCESSOR_BATCH", default: configuration.processing.batchSize, range: 1...1_000_000)
+        configuration.processing.replayBatchSize = try env.integer("VIGIL_REPLAY_BATCH", default: configuration.processing.replayBatchSize, range: 1...1_000_000)
         configuration.processing.pollInterval = .milliseconds(try env.integer("VIGIL_PROCESSOR_POLL_MS", default: 1000, range: 10...600_000))
         configuration.keyCacheSeconds = try env.integer("VIGIL_KEY_CACHE_SECONDS", default: configuration.keyCacheSeconds, range: 0...3600)
         if let rules = env["VIGIL_RULES"], !rules.isEmpty {

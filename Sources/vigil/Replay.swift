@@ -24,7 +24,7 @@ struct Replay: AsyncParsableCommand {
             }
             let offset = try await context.withDatabase { prepared in
                 let database = Database(url: prepared.url, logger: context.logger)
-                let runner = ProcessorRunner(processor: processor, database: database, batchSize: Int64(context.configuration.processing.batchSize), logger: context.logger)
+                let runner = ProcessorRunner(processor: processor, database: database, batchSize: Int64(context.configuration.processing.replayBatchSize), logger: context.logger)
                 return try await database.withConnection { connection in
                     try await runner.reset(on: connection)
                     return try await runner.runToHead(on: connection)

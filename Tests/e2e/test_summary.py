@@ -171,3 +171,8 @@ def test_summary_equals_ground_truth_and_replay_equals_live(vigil, cli, keys):
     assert result.stdout.startswith("replayed rollup through sequence ")
     replayed = summary(vigil, read, **params)
     assert replayed["groups"] == live["groups"]
+    # The same in many small batches (VIGIL_REPLAY_BATCH), rows merged across them.
+    cli.run("replay", "rollup", env={"VIGIL_REPLAY_BATCH": "333"})
+    assert summary(vigil, read, **params)["groups"] == live["groups"]
+    failed = cli.run("replay", "rollup", env={"VIGIL_REPLAY_BATCH": "0"}, check=False)
+    assert failed.returncode != 0 and "VIGIL_REPLAY_BATCH" in failed.stderr, failed.stderr
