@@ -62,13 +62,7 @@ struct AlertsPage: Sendable {
         }
         html.element("div", ["class": "table-wrap"]) { html in
             html.element("table", ["aria-labelledby": id]) { html in
-                html.element("thead") { html in
-                    html.element("tr") { html in
-                        for (name, numeric) in [("Rule", false), ("Labels", false), ("Value", true), ("Since", false), ("Annotations", false)] {
-                            html.element("th", ["scope": "col", "class": numeric ? "num" : nil], name)
-                        }
-                    }
-                }
+                html.tableHead([("Rule", false), ("Labels", false), ("Value", true), ("Since", false), ("Annotations", false)])
                 html.element("tbody") { html in
                     for alert in list {
                         let rule = rules.rules.first { $0.name == alert.rule }
@@ -109,13 +103,7 @@ struct AlertsPage: Sendable {
         }
         html.element("div", ["class": "table-wrap"]) { html in
             html.element("table", ["aria-labelledby": "history"]) { html in
-                html.element("thead") { html in
-                    html.element("tr") { html in
-                        for (name, numeric) in [("When", false), ("Rule", false), ("Change", false), ("Labels", false), ("Value", true)] {
-                            html.element("th", ["scope": "col", "class": numeric ? "num" : nil], name)
-                        }
-                    }
-                }
+                html.tableHead([("When", false), ("Rule", false), ("Change", false), ("Labels", false), ("Value", true)])
                 html.element("tbody") { html in
                     for transition in history {
                         html.element("tr", ["class": transition.to == "firing" ? "bad" : nil]) { html in
@@ -142,13 +130,7 @@ struct AlertsPage: Sendable {
         }
         html.element("div", ["class": "table-wrap"]) { html in
             html.element("table", ["aria-labelledby": "silences"]) { html in
-                html.element("thead") { html in
-                    html.element("tr") { html in
-                        for name in ["Id", "State", "Matchers", "Starts", "Ends", "Comment", "Created by"] {
-                            html.element("th", ["scope": "col"], name)
-                        }
-                    }
-                }
+                html.tableHead(["Id", "State", "Matchers", "Starts", "Ends", "Comment", "Created by"].map { ($0, false) })
                 html.element("tbody") { html in
                     for silence in silences {
                         let matchers = (try? JSONDecoder().decode([Silence.Matcher].self, from: Data(silence.matchersJSON.utf8))) ?? []

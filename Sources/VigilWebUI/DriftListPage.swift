@@ -42,14 +42,8 @@ struct DriftListPage: Sendable {
             html.element("div", ["class": "table-wrap"]) { html in
                 html.element("table") { html in
                     html.element("caption", "Drift reports, newest first")
-                    html.element("thead") { html in
-                        html.element("tr") { html in
-                            for (name, numeric) in [("Feature", false), ("Computed", false), ("Reference window", false), ("Current window", false),
-                                                    ("Mean PSI", true), ("Max PSI", true), ("Verdict", false)] {
-                                html.element("th", ["scope": "col", "class": numeric ? "num" : nil], name)
-                            }
-                        }
-                    }
+                    html.tableHead([("Feature", false), ("Computed", false), ("Reference window", false), ("Current window", false),
+                                    ("Mean PSI", true), ("Max PSI", true), ("Verdict", false)])
                     html.element("tbody") { html in
                         for report in reports {
                             html.element("tr", ["class": report.drifted ? "bad" : nil]) { html in

@@ -101,14 +101,7 @@ struct DriftReportPage: Sendable {
                 html.element("summary", "Bins as a table")
                 html.element("div", ["class": "table-wrap"]) { html in
                     html.element("table") { html in
-                        html.element("thead") { html in
-                            html.element("tr") { html in
-                                html.element("th", ["scope": "col"], "Bin")
-                                html.element("th", ["scope": "col"], "Range")
-                                html.element("th", ["scope": "col", "class": "num"], "Reference")
-                                html.element("th", ["scope": "col", "class": "num"], "Current")
-                            }
-                        }
+                        html.tableHead([("Bin", false), ("Range", false), ("Reference", true), ("Current", true)])
                         html.element("tbody") { html in
                             for bin in 0..<chart.binCount {
                                 html.element("tr") { html in

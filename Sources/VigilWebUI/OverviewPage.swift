@@ -102,14 +102,8 @@ struct OverviewPage: Sendable {
         html.element("h2", ["id": "by-service-model"], "By service and model")
         html.element("div", ["class": "table-wrap"]) { html in
             html.element("table", ["aria-labelledby": "by-service-model"]) { html in
-                html.element("thead") { html in
-                    html.element("tr") { html in
-                        for (name, numeric) in [("Service", false), ("Model", false), ("Calls", true), ("Errors", true), ("Error rate", true), ("p50", true), ("p95", true),
-                                                ("p99", true), ("Input tokens", true), ("Output tokens", true), ("Cost", true), ("Unpriced calls", true)] {
-                            html.element("th", ["scope": "col", "class": numeric ? "num" : nil], name)
-                        }
-                    }
-                }
+                html.tableHead([("Service", false), ("Model", false), ("Calls", true), ("Errors", true), ("Error rate", true), ("p50", true), ("p95", true),
+                                ("p99", true), ("Input tokens", true), ("Output tokens", true), ("Cost", true), ("Unpriced calls", true)])
                 html.element("tbody") { html in
                     for group in groups {
                         let service = Self.value(group, .service)

@@ -115,12 +115,7 @@ struct TraceDetailPage: Sendable {
         html.element("div", ["class": "table-wrap"]) { html in
             html.element("table") { html in
                 html.element("caption", caption)
-                html.element("thead") { html in
-                    html.element("tr") { html in
-                        html.element("th", ["scope": "col"], "Name")
-                        html.element("th", ["scope": "col"], "Value")
-                    }
-                }
+                html.tableHead([("Name", false), ("Value", false)])
                 html.element("tbody") { html in
                     for (name, value) in pairs {
                         html.element("tr") { html in

@@ -141,14 +141,8 @@ struct TracesPage: Sendable {
         html.element("div", ["class": "table-wrap"]) { html in
             html.element("table") { html in
                 html.element("caption", "Traces, newest first")
-                html.element("thead") { html in
-                    html.element("tr") { html in
-                        for (name, numeric) in [("Started (UTC)", false), ("Root span", false), ("Service", false), ("Duration", true), ("Spans", true), ("LLM calls", true),
-                                                ("Errors", true), ("Tokens in / out", true), ("Cost", true), ("Models", false)] {
-                            html.element("th", ["scope": "col", "class": numeric ? "num" : nil], name)
-                        }
-                    }
-                }
+                html.tableHead([("Started (UTC)", false), ("Root span", false), ("Service", false), ("Duration", true), ("Spans", true), ("LLM calls", true),
+                                ("Errors", true), ("Tokens in / out", true), ("Cost", true), ("Models", false)])
                 html.element("tbody") { html in
                     for trace in found {
                         html.element("tr", ["class": trace.errorCount > 0 ? "bad" : nil]) { html in
