@@ -58,18 +58,7 @@ public struct DashboardCatalog: Sendable {
 
     /// The shipped dashboards, then the project's imported ones, each by uid.
     public func list(projectID: Int64) async throws -> [Entry] {
-        var entries = shipped.map { Entry(dashboard: $0, version: 1, importedAt: nil) }
-        let rows = try await executor.execute(
-            """
-            SELECT body::text, version, to_char(imported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-            FROM dashboards WHERE project_id = \(projectID) ORDER BY uid
-            """,
-            logger: logger
-        )
-        for try await (body, version, importedAt) in rows.decode((String, Int, String).self) {
-            entries.append(Entry(dashboard: try Dashboard(json: try JSONValue(parsing: Array(body.utf8)), source: .imported), version: version, importedAt: importedAt))
-        }
-        return entries
+        shipped.map { Entry(dashboard: $0, version: 1, importedAt: nil) } + (try await imported(projectID: projectID, uid: nil))
     }
 
     /// One dashboard the project sees, or nil.
@@ -77,17 +66,23 @@ public struct DashboardCatalog: Sendable {
         if let dashboard = shipped.first(where: { $0.uid == uid }) {
             return Entry(dashboard: dashboard, version: 1, importedAt: nil)
         }
+        return try await imported(projectID: projectID, uid: uid).first
+    }
+
+    /// The project's imported dashboards by uid, or only the one with `uid`.
+    private func imported(projectID: Int64, uid: String?) async throws -> [Entry] {
         let rows = try await executor.execute(
             """
             SELECT body::text, version, to_char(imported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-            FROM dashboards WHERE project_id = \(projectID) AND uid = \(uid)
+            FROM dashboards WHERE project_id = \(projectID) AND (\(uid)::text IS NULL OR uid = \(uid)) ORDER BY uid
             """,
             logger: logger
         )
+        var entries: [Entry] = []
         for try await (body, version, importedAt) in rows.decode((String, Int, String).self) {
-            return Entry(dashboard: try Dashboard(json: try JSONValue(parsing: Array(body.utf8)), source: .imported), version: version, importedAt: importedAt)
+            entries.append(Entry(dashboard: try Dashboard(json: try JSONValue(parsing: Array(body.utf8)), source: .imported), version: version, importedAt: importedAt))
         }
-        return nil
+        return entries
     }
 
     /// Stores a team's dashboard (its `id` cleared) for the project. A shipped dashboard's uid is a

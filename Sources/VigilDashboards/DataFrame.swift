@@ -117,8 +117,7 @@ public struct DataFrame: Sendable {
             default:
                 return .string(try cell.decode(String.self))
             }
-        } catch let error as PostgresDecodingError {
-            _ = error
+        } catch is PostgresDecodingError {
             throw VigilError(.invalidInput, "column \(cell.columnName) has a type (oid \(cell.dataType.rawValue)) the export cannot read: cast it to text or a number")
         }
     }
