@@ -1,4 +1,5 @@
 internal import Foundation
+internal import VigilCore
 
 /// Vigil's built-in checks on an LLM span's output: empty output, a refusal (an output that opens
 /// with a refusal, or a content-filter finish), output cut off by the
@@ -21,8 +22,9 @@ enum OutputChecks {
     static func scores(output: String?, finishReasons: [String], jsonRequested: Bool) -> [(String, Int)] {
         guard let output else { return [] }
         let (text, toolCalls) = self.text(of: output)
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let lowered = trimmed.lowercased()
+        let trimmed = text.trimmingWhitespace()
+        // The refusal phrases are short: only the output's opening needs lower-casing.
+        let lowered = trimmed.prefix(64).lowercased()
         let reasons = finishReasons.map { $0.lowercased() }
         var results: [(String, Int)] = [
             (emptyOutput, trimmed.isEmpty && !toolCalls ? 1 : 0),

@@ -83,15 +83,28 @@ public struct PriceTable: Sendable {
 
     /// The price of `model` in force at `micros`, or nil when the table has none.
     public func price(for model: String, atMicros micros: Int64) -> Price? {
-        let name = ModelName.normalise(model)
-        let list = prices[name] ?? aliases[name].flatMap { prices[$0] } ?? []
-        return list.last { $0.effectiveFromMicros <= micros } ?? nil
+        Self.price(in: history(ofNormalised: ModelName.normalise(model)), atMicros: micros)
+    }
+
+    /// Every price of the model whose normal form is `name` (its own, or its alias's), oldest
+    /// first: a processor looks it up once per model and picks by date per call.
+    public func history(ofNormalised name: String) -> [Price] {
+        prices[name] ?? aliases[name].flatMap { prices[$0] } ?? []
+    }
+
+    /// The price of `history` in force at `micros`.
+    public static func price(in history: [Price], atMicros micros: Int64) -> Price? {
+        history.last { $0.effectiveFromMicros <= micros }
     }
 
     /// The cost of one call, or nil when the model has no price at that time. Cached input tokens,
     /// when given and discounted, are part of `inputTokens` and charged at the cached price.
     public func cost(model: String, atMicros micros: Int64, inputTokens: Int64, outputTokens: Int64, cachedInputTokens: Int64 = 0) -> Decimal? {
-        guard let price = price(for: model, atMicros: micros) else { return nil }
+        price(for: model, atMicros: micros).map { Self.cost(at: $0, inputTokens: inputTokens, outputTokens: outputTokens, cachedInputTokens: cachedInputTokens) }
+    }
+
+    /// The cost of one call at `price`.
+    public static func cost(at price: Price, inputTokens: Int64, outputTokens: Int64, cachedInputTokens: Int64 = 0) -> Decimal {
         var total = Decimal(outputTokens) * price.output
         if let cachedPrice = price.cachedInput, cachedInputTokens > 0 {
             let cached = min(cachedInputTokens, inputTokens)

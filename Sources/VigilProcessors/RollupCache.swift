@@ -58,10 +58,11 @@ final class RollupCache: Sendable {
             guard let pending = state.pending else { return }
             if state.position.map({ $0 != (after, resets) }) ?? true { state.tiers = [:] }
             for (tier, written) in pending.tiers {
-                // Mutated in place: a copy of a tier would copy every row it holds.
-                state.tiers[tier, default: Tier()].rows.merge(written.rows) { _, new in new }
-                state.tiers[tier, default: Tier()].floors.merge(written.floors) { old, new in max(old, new) }
-                Self.trim(&state.tiers[tier, default: Tier()], to: limits[tier] ?? 10_000)
+                // Taken out and put back, so it is mutated in place rather than copied.
+                var cached = state.tiers.removeValue(forKey: tier) ?? Tier()
+                cached.floors.merge(written.floors) { old, new in max(old, new) }
+                Self.absorb(written.rows, into: &cached, limit: limits[tier] ?? 10_000)
+                state.tiers[tier] = cached
             }
             state.position = (through, resets)
         }
@@ -72,12 +73,26 @@ final class RollupCache: Sendable {
         state.withLockedValue { $0.pending = nil }
     }
 
-    /// Lets go of the oldest buckets until at most half of `limit` rows are left, raising the floors.
-    private static func trim(_ tier: inout Tier, to limit: Int) {
-        guard tier.rows.count > limit else { return }
-        let buckets = tier.rows.keys.map(\.bucketMicros).sorted()
-        let cutoff = buckets[buckets.count - limit / 2]
+    /// Adds a batch's rows to `tier`. Past `limit` rows, only the newest buckets holding about
+    /// half of it are kept and the floors rise to the oldest bucket kept; the rows are filtered
+    /// before they are stored, so a batch of many rows is not copied in only to be let go.
+    static func absorb(_ rows: [RollupKey: RollupTotals], into tier: inout Tier, limit: Int) {
+        var perBucket: [Int64: Int] = [:]
+        for key in tier.rows.keys where rows[key] == nil { perBucket[key.bucketMicros, default: 0] += 1 }
+        for key in rows.keys { perBucket[key.bucketMicros, default: 0] += 1 }
+        guard perBucket.values.reduce(0, +) > limit else {
+            tier.rows.merge(rows) { _, new in new }
+            return
+        }
+        var kept = 0
+        var cutoff = Int64.max
+        for bucket in perBucket.keys.sorted(by: >) where kept < limit / 2 {
+            kept += perBucket[bucket] ?? 0
+            cutoff = bucket
+        }
         tier.rows = tier.rows.filter { $0.key.bucketMicros >= cutoff }
+        tier.rows.reserveCapacity(kept)
+        for (key, row) in rows where key.bucketMicros >= cutoff { tier.rows[key] = row }
         for project in tier.floors.keys { tier.floors[project] = max(tier.floors[project] ?? cutoff, cutoff) }
     }
 }

@@ -8,75 +8,132 @@ internal import VigilCore
 /// come with the batch's spans, in `foldSpans`). Quality rows add up in SQL, tier by tier.
 extension RollupProcessor {
     /// Evaluations sent to the API (attributed to their span, or their trace's root) and
-    /// `gen_ai.evaluation.result` log records.
-    func foldEvaluations(of batch: ProcessorBatch, into quality: inout [QualityKey: QualityTotals], on transaction: PostgresConnection, logger: Logger) async throws {
-        let evaluations = try await transaction.query("""
+    /// `gen_ai.evaluation.result` log records, as far as the log alone tells: read with the
+    /// batch's spans, outside its transaction. The trace summaries are consulted at `apply`.
+    func readEvaluations(after: Int64, through: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [Evaluation] {
+        let rows = try await connection.query("""
             SELECT e.project_id, (extract(epoch FROM e.occurred_at) * 1000000)::bigint,
-                   coalesce(s.body->>'service', t.root_service, ''),
-                   coalesce(s.body->'genai'->>'response_model', s.body->'genai'->>'request_model', t.models[1], ''),
-                   e.body->>'name', e.body->>'score', e.body->>'label'
+                   s.body->>'service', coalesce(s.body->'genai'->>'response_model', s.body->'genai'->>'request_model'),
+                   coalesce(e.body->>'trace_id', ''), e.body->>'name', e.body->>'score', e.body->>'label'
             FROM events e
             LEFT JOIN events s ON s.project_id = e.project_id AND s.kind = 'span'
                  AND s.dedup_key = decode(e.body->>'trace_id' || coalesce(e.body->>'span_id', ''), 'hex')
                  AND e.body->>'span_id' IS NOT NULL
-            LEFT JOIN trace_summary t ON t.project_id = e.project_id AND t.trace_id = e.body->>'trace_id'
-            WHERE e.kind = 'evaluation' AND e.seq > \(batch.after) AND e.seq <= \(batch.through)
+            WHERE e.kind = 'evaluation' AND e.seq > \(after) AND e.seq <= \(through)
             UNION ALL
-            SELECT project_id, (extract(epoch FROM occurred_at) * 1000000)::bigint, coalesce(body->>'service', ''), '',
+            SELECT project_id, (extract(epoch FROM occurred_at) * 1000000)::bigint, coalesce(body->>'service', ''), '', '',
                    body->'attributes'->>'gen_ai.evaluation.name',
                    body->'attributes'->>'gen_ai.evaluation.score.value', body->'attributes'->>'gen_ai.evaluation.score.label'
             FROM events
-            WHERE kind = 'log_record' AND seq > \(batch.after) AND seq <= \(batch.through) AND body->>'event_name' = 'gen_ai.evaluation.result'
+            WHERE kind = 'log_record' AND seq > \(after) AND seq <= \(through) AND body->>'event_name' = 'gen_ai.evaluation.result'
             """, logger: logger)
-        for try await (project, micros, service, model, name, scoreText, label) in evaluations.decode((Int64, Int64, String, String, String?, String?, String?).self) {
+        var evaluations: [Evaluation] = []
+        for try await (project, micros, service, model, traceID, name, scoreText, label) in rows.decode((Int64, Int64, String?, String?, String, String?, String?, String?).self) {
             guard let name, !name.isEmpty else { continue }
+            evaluations.append(Evaluation(
+                projectID: project, micros: micros, service: service, model: model, traceID: traceID, name: name, score: Self.score(scoreText, label: label)
+            ))
+        }
+        return evaluations
+    }
+
+    /// Adds the evaluations to every tier. One whose span is unknown, or lacks a service or a
+    /// model (`needsTrace`), takes them from its trace's root service and first model, as stored now.
+    func fold(_ evaluations: [Evaluation], into quality: inout QualityTiers, on transaction: PostgresConnection, logger: Logger) async throws {
+        guard !evaluations.isEmpty else { return }
+        let orphans = evaluations.filter(\.needsTrace)
+        var traces: [TraceKey: (service: String?, model: String?)] = [:]
+        if !orphans.isEmpty {
+            let rows = try await transaction.query("""
+                SELECT t.project_id, t.trace_id, t.root_service, t.models[1]
+                FROM trace_summary t
+                JOIN unnest(\(orphans.map(\.projectID)), \(orphans.map(\.traceID))) AS k(project_id, trace_id)
+                  ON t.project_id = k.project_id AND t.trace_id = k.trace_id
+                """, logger: logger)
+            for try await (project, traceID, service, model) in rows.decode((Int64, String, String?, String?).self) {
+                traces[TraceKey(projectID: project, traceID: traceID)] = (service, model)
+            }
+        }
+        for evaluation in evaluations {
+            let trace = traces[TraceKey(projectID: evaluation.projectID, traceID: evaluation.traceID)]
+            let model = evaluation.model ?? trace?.model ?? ""
             let key = QualityKey(
-                projectID: project, bucketMicros: RollupTier.minute.bucket(of: micros), service: service,
-                model: model.isEmpty ? "" : ModelName.normalise(model), name: name
+                projectID: evaluation.projectID, bucketMicros: RollupTier.minute.bucket(of: evaluation.micros),
+                service: evaluation.service ?? trace?.service ?? "", model: model.isEmpty ? "" : ModelName.normalise(model), name: evaluation.name
             )
-            quality[key, default: QualityTotals()].add(score: Self.score(scoreText, label: label))
+            quality.add(key, score: evaluation.score)
         }
     }
 
-    /// Adds the batch's minute quality rows to every tier, in one statement: Postgres sums them
-    /// into hours and days itself, since quality adds up without sketches.
-    func record(_ quality: [QualityKey: QualityTotals], on transaction: PostgresConnection, logger: Logger) async throws {
-        guard !quality.isEmpty else { return }
-        let rows = Array(quality)
-        var sql = PostgresQuery.StringInterpolation(literalCapacity: 2048, interpolationCount: 8)
-        sql.appendLiteral("WITH q AS (SELECT 'epoch'::timestamptz + minute_us::float8 * interval '1 microsecond' AS minute, * FROM unnest(")
-        sql.appendInterpolation(rows.map(\.key.projectID))
-        sql.appendLiteral(", ")
-        sql.appendInterpolation(rows.map(\.key.bucketMicros))
-        sql.appendLiteral(", ")
-        sql.appendInterpolation(rows.map(\.key.service))
-        sql.appendLiteral(", ")
-        sql.appendInterpolation(rows.map(\.key.model))
-        sql.appendLiteral(", ")
-        sql.appendInterpolation(rows.map(\.key.name))
-        sql.appendLiteral(", ")
-        sql.appendInterpolation(rows.map(\.value.count))
-        sql.appendLiteral(", ")
-        sql.appendInterpolation(rows.map(\.value.scored))
-        sql.appendLiteral(", ")
-        sql.appendInterpolation(rows.map { "\($0.value.sum)" })
-        sql.appendLiteral(") AS u(project_id, minute_us, service, model, name, count, scored, score_sum))")
-        for (index, tier) in RollupTier.all.enumerated() {
-            let table = tier.qualityTable
-            let bucket = tier == .minute ? "minute" : "'epoch'::timestamptz + ((minute_us / \(tier.bucketMicros)) * \(tier.bucketMicros))::float8 * interval '1 microsecond'"
-            sql.appendLiteral(index == RollupTier.all.count - 1 ? " " : ", w\(index) AS (")
-            sql.appendLiteral("""
-                INSERT INTO \(table) (project_id, \(tier.column), service, model, name, count, scored, score_sum)
-                SELECT project_id, \(bucket), service, model, name, sum(count), sum(scored), sum(score_sum::numeric)
-                FROM q GROUP BY 1, 2, 3, 4, 5
-                ON CONFLICT (project_id, \(tier.column), service, model, name) DO UPDATE SET
-                    count = \(table).count + excluded.count,
-                    scored = \(table).scored + excluded.scored,
-                    score_sum = \(table).score_sum + excluded.score_sum
-                """)
-            if index < RollupTier.all.count - 1 { sql.appendLiteral(")") }
+    /// Per project, the last bucket of each tier that has quality rows (in `RollupTier.all`'s order).
+    func qualityFloors(of projects: Set<Int64>, on transaction: PostgresConnection, logger: Logger) async throws -> [Int64: [Int64?]] {
+        guard !projects.isEmpty else { return [:] }
+        let lasts = RollupTier.all.map { tier in
+            "(SELECT (extract(epoch FROM max(\(tier.column))) * 1000000)::bigint FROM \(tier.qualityTable) WHERE project_id = p)"
         }
-        try await transaction.query(PostgresQuery(stringInterpolation: sql), logger: logger)
+        var floors: [Int64: [Int64?]] = [:]
+        let rows = try await transaction.query(
+            "SELECT p, \(unescaped: lasts.joined(separator: ", ")) FROM unnest(\(Array(projects))) AS p", logger: logger
+        )
+        for try await (project, minute, tenMinutes, hour, day) in rows.decode((Int64, Int64?, Int64?, Int64?, Int64?).self) {
+            floors[project] = [minute, tenMinutes, hour, day]
+        }
+        return floors
+    }
+
+    /// The writes adding the batch's quality rows to every tier. Rows in buckets after each
+    /// project's last stored one (`floors`) are new and copied in; the rest add to the stored rows in SQL.
+    func writes(of quality: QualityTiers, floors: [Int64: [Int64?]]) -> [PreparedWrite] {
+        var writes: [PreparedWrite] = []
+        for (index, tier) in RollupTier.all.enumerated() {
+            var fresh: [(key: QualityKey, value: QualityTotals)] = []
+            var older: [(key: QualityKey, value: QualityTotals)] = []
+            for row in quality.rows[tier] ?? [:] {
+                let last = floors[row.key.projectID]?[index] ?? nil
+                if let last, row.key.bucketMicros <= last { older.append(row) }
+                else if !CopyText.canWrite(micros: row.key.bucketMicros) { older.append(row) }
+                else { fresh.append(row) }
+            }
+            writes += [copy(fresh, into: tier), add(older, into: tier)].compactMap { $0 }
+        }
+        return writes
+    }
+
+    /// Copies new quality rows into `tier`'s table, in key order.
+    private func copy(_ rows: [(key: QualityKey, value: QualityTotals)], into tier: RollupTier) -> PreparedWrite? {
+        guard !rows.isEmpty else { return nil }
+        var text = CopyText(reservingCapacity: rows.count * 96)
+        for (key, row) in rows.ordered(by: { ($0.key.projectID, $0.key.bucketMicros) }) {
+            text.int(key.projectID)
+            text.timestamp(micros: key.bucketMicros)
+            text.text(key.service)
+            text.text(key.model)
+            text.text(key.name)
+            text.int(row.count)
+            text.int(row.scored)
+            text.text(row.sum.numericText)
+            text.endRow()
+        }
+        let columns = ["project_id", tier.column, "service", "model", "name", "count", "scored", "score_sum"]
+        return .copy(into: tier.qualityTable, columns: columns, rows: text)
+    }
+
+    /// Adds quality rows to `tier`'s stored rows, inserting those that are missing.
+    private func add(_ rows: [(key: QualityKey, value: QualityTotals)], into tier: RollupTier) -> PreparedWrite? {
+        guard !rows.isEmpty else { return nil }
+        let rows = rows.ordered(by: { ($0.key.projectID, $0.key.bucketMicros) })
+        let table = tier.qualityTable
+        return .query("""
+            INSERT INTO \(unescaped: table) (project_id, \(unescaped: tier.column), service, model, name, count, scored, score_sum)
+            SELECT project_id, 'epoch'::timestamptz + bucket_us::float8 * interval '1 microsecond', service, model, name, count, scored, score_sum::numeric
+            FROM unnest(\(rows.map(\.key.projectID)), \(rows.map(\.key.bucketMicros)), \(rows.map(\.key.service)), \(rows.map(\.key.model)),
+                        \(rows.map(\.key.name)), \(rows.map(\.value.count)), \(rows.map(\.value.scored)), \(rows.map(\.value.sum.numericText)))
+                 AS u(project_id, bucket_us, service, model, name, count, scored, score_sum)
+            ON CONFLICT (project_id, \(unescaped: tier.column), service, model, name) DO UPDATE SET
+                count = \(unescaped: table).count + excluded.count,
+                scored = \(unescaped: table).scored + excluded.scored,
+                score_sum = \(unescaped: table).score_sum + excluded.score_sum
+            """)
     }
 
     /// A numeric score as exact decimal; a true/false (or pass/fail) label as 1/0; nil otherwise.
@@ -88,6 +145,47 @@ extension RollupProcessor {
         case "true", "pass", "passed", "yes", "correct": return 1
         case "false", "fail", "failed", "no", "incorrect": return 0
         default: return nil
+        }
+    }
+}
+
+/// An evaluation from the log: its service and model are nil when its span did not say.
+struct Evaluation: Sendable {
+    var projectID: Int64
+    var micros: Int64
+    var service: String?
+    var model: String?
+    var traceID: String
+    var name: String
+    var score: Decimal?
+
+    /// Whether its service or model must come from its trace's summary.
+    var needsTrace: Bool { service == nil || model == nil }
+}
+
+/// Quality rows of every tier, summed from minute rows (the buckets nest).
+struct QualityTiers: Sendable {
+    var rows: [RollupTier: [QualityKey: QualityTotals]] = [:]
+
+    init(minute: [QualityKey: QualityTotals]) {
+        rows[.minute] = minute
+        var finer = minute
+        for tier in RollupTier.all.dropFirst() {
+            var coarser: [QualityKey: QualityTotals] = [:]
+            coarser.reserveCapacity(finer.count)
+            for (key, totals) in finer {
+                let bucketed = key.rebucketed(to: tier)
+                if let index = coarser.index(forKey: bucketed) { coarser.values[index].merge(totals) } else { coarser[bucketed] = totals }
+            }
+            rows[tier] = coarser
+            finer = coarser
+        }
+    }
+
+    /// Adds one score, given its minute key, to every tier.
+    mutating func add(_ key: QualityKey, score: Decimal?) {
+        for tier in RollupTier.all {
+            rows[tier, default: [:]][key.rebucketed(to: tier), default: QualityTotals()].add(score: score)
         }
     }
 }
@@ -104,6 +202,13 @@ struct QualityKey: Hashable {
     func named(_ name: String) -> QualityKey {
         var key = self
         key.name = name
+        return key
+    }
+
+    /// The same row in the bucket of `tier` that holds this one's.
+    func rebucketed(to tier: RollupTier) -> QualityKey {
+        var key = self
+        key.bucketMicros = tier.bucket(of: bucketMicros)
         return key
     }
 }

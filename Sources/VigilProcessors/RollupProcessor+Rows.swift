@@ -9,9 +9,9 @@ internal import VigilStats
 /// merged here, not in SQL), which come from the cache when it has them, so a batch reads back
 /// only rows it cannot otherwise know.
 extension RollupProcessor {
-    /// Merges `totals` into `tier`'s stored rows and writes them; returns the rows written and
-    /// the floors learned, for the cache.
-    func merge(_ totals: [RollupKey: RollupTotals], into tier: RollupTier, batch: ProcessorBatch, on transaction: PostgresConnection, logger: Logger) async throws -> RollupCache.Tier {
+    /// Merges `totals` into `tier`'s stored rows; returns the rows to write and the floors
+    /// learned (for the cache), and the writes that store them.
+    func merge(_ totals: [RollupKey: RollupTotals], into tier: RollupTier, batch: ProcessorBatch, on transaction: PostgresConnection, logger: Logger) async throws -> (RollupCache.Tier, [PreparedWrite]) {
         let cached = cache.snapshot(of: tier, after: batch.after, resets: batch.resets)
         var floors = cached.floors
         let unknown = Set(totals.keys.map(\.projectID)).filter { floors[$0] == nil }
@@ -27,21 +27,33 @@ extension RollupProcessor {
             }
         }
         var merged = totals
+        // Keys stored before (in the cache, or found by the lookup) are upserted; the rest are
+        // new rows, copied in. Should the floors ever be wrong, the copy fails on the primary
+        // key instead of overwriting a stored row with the batch's totals alone.
+        var stored = Set<RollupKey>()
         var lookup: [RollupKey] = []
         for key in totals.keys {
-            if let stored = cached.rows[key] {
-                merged[key]?.merge(stored)
+            if let row = cached.rows[key] {
+                merged[key]?.merge(row)
+                stored.insert(key)
             } else if key.bucketMicros < floors[key.projectID] ?? .max {
                 lookup.append(key)
             }
         }
         if !lookup.isEmpty {
-            for (key, stored) in try await storedRows(lookup, of: tier, on: transaction, logger: logger) {
-                merged[key]?.merge(stored)
+            for (key, row) in try await storedRows(lookup, of: tier, on: transaction, logger: logger) {
+                merged[key]?.merge(row)
+                stored.insert(key)
             }
         }
-        try await write(merged, to: tier, on: transaction, logger: logger)
-        return RollupCache.Tier(rows: merged, floors: floors)
+        var fresh: [(key: RollupKey, value: RollupTotals)] = []
+        var known: [(key: RollupKey, value: RollupTotals)] = []
+        fresh.reserveCapacity(merged.count - stored.count)
+        for row in merged {
+            if stored.contains(row.key) || !CopyText.canWrite(micros: row.key.bucketMicros) { known.append(row) } else { fresh.append(row) }
+        }
+        let writes = [copy(fresh, into: tier), upsert(known, into: tier)].compactMap { $0 }
+        return (RollupCache.Tier(rows: merged, floors: floors), writes)
     }
 
     private func storedRows(_ keys: [RollupKey], of tier: RollupTier, on transaction: PostgresConnection, logger: Logger) async throws -> [(RollupKey, RollupTotals)] {
@@ -67,9 +79,38 @@ extension RollupProcessor {
         return stored
     }
 
-    private func write(_ merged: [RollupKey: RollupTotals], to tier: RollupTier, on transaction: PostgresConnection, logger: Logger) async throws {
-        let rows = Array(merged)
-        try await transaction.query("""
+    /// Copies new rows into `tier`'s table, in key order.
+    private func copy(_ rows: [(key: RollupKey, value: RollupTotals)], into tier: RollupTier) -> PreparedWrite? {
+        guard !rows.isEmpty else { return nil }
+        var text = CopyText(reservingCapacity: rows.count * 192)
+        for (key, row) in rows.inKeyOrder() {
+            text.int(key.projectID)
+            text.timestamp(micros: key.bucketMicros)
+            text.text(key.service)
+            text.text(key.model)
+            text.text(key.operation)
+            text.text(key.status)
+            text.int(row.count)
+            text.int(row.errors)
+            text.int(row.skewed)
+            text.bytea(row.latency.encoded())
+            text.bytea(row.ttft.encoded())
+            text.int(row.inputTokens)
+            text.int(row.outputTokens)
+            text.text(row.cost.numericText)
+            text.int(row.unpriced)
+            text.endRow()
+        }
+        let columns = ["project_id", tier.column, "service", "model", "operation", "status", "count", "errors", "skewed",
+                       "latency_sketch", "ttft_sketch", "input_tokens", "output_tokens", "cost_usd", "unpriced"]
+        return .copy(into: tier.table, columns: columns, rows: text)
+    }
+
+    /// Upserts rows into `tier`: stored ones are replaced by their merged totals.
+    private func upsert(_ merged: [(key: RollupKey, value: RollupTotals)], into tier: RollupTier) -> PreparedWrite? {
+        guard !merged.isEmpty else { return nil }
+        let rows = merged.inKeyOrder()
+        return .query("""
             INSERT INTO \(unescaped: tier.table) (project_id, \(unescaped: tier.column), service, model, operation, status, count, errors, skewed,
                                        latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced)
             SELECT project_id, 'epoch'::timestamptz + bucket_us::float8 * interval '1 microsecond', service, model, operation, status,
@@ -77,13 +118,13 @@ extension RollupProcessor {
             FROM unnest(\(rows.map(\.key.projectID)), \(rows.map(\.key.bucketMicros)), \(rows.map(\.key.service)), \(rows.map(\.key.model)),
                         \(rows.map(\.key.operation)), \(rows.map(\.key.status)), \(rows.map(\.value.count)), \(rows.map(\.value.errors)),
                         \(rows.map(\.value.skewed)), \(rows.map { ByteBuffer(bytes: $0.value.latency.encoded()) }), \(rows.map { ByteBuffer(bytes: $0.value.ttft.encoded()) }),
-                        \(rows.map(\.value.inputTokens)), \(rows.map(\.value.outputTokens)), \(rows.map { "\($0.value.cost)" }), \(rows.map(\.value.unpriced)))
+                        \(rows.map(\.value.inputTokens)), \(rows.map(\.value.outputTokens)), \(rows.map(\.value.cost.numericText)), \(rows.map(\.value.unpriced)))
                  AS r(project_id, bucket_us, service, model, operation, status, count, errors, skewed, latency, ttft, input_tokens, output_tokens, cost, unpriced)
             ON CONFLICT (project_id, \(unescaped: tier.column), service, model, operation, status) DO UPDATE SET
                 count = excluded.count, errors = excluded.errors, skewed = excluded.skewed,
                 latency_sketch = excluded.latency_sketch, ttft_sketch = excluded.ttft_sketch,
                 input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
                 cost_usd = excluded.cost_usd, unpriced = excluded.unpriced
-            """, logger: logger)
+            """)
     }
 }

@@ -45,7 +45,8 @@ extension RollupProcessor {
                   WHERE kind = 'span' AND seq > \(after) AND seq <= \(through)
                   OFFSET 0) AS e
             """, logger: logger)
-        var models: [String: String] = [:]
+        // Per raw model name: its normal form and its prices, looked up once per batch.
+        var models: [String: (name: String, prices: [PriceTable.Price])] = [:]
         fold.rollups.reserveCapacity(Int(through - after))
         fold.traces.reserveCapacity(Int(through - after) / 2)
         for try await row in rows {
@@ -61,11 +62,13 @@ extension RollupProcessor {
             let traceID = try cells[12].decode(String.self)
 
             let model: String
+            let history: [PriceTable.Price]
             if let known = models[rawModel] {
-                model = known
+                (model, history) = known
             } else {
                 model = rawModel.isEmpty ? "" : ModelName.normalise(rawModel)
-                models[rawModel] = model
+                history = model.isEmpty ? [] : prices.history(ofNormalised: model)
+                models[rawModel] = (model, history)
             }
             let isError = status == "error"
             let key = RollupKey(
@@ -78,7 +81,9 @@ extension RollupProcessor {
             var cost: Decimal??
             if !model.isEmpty, input != nil || output != nil {
                 let cached = try cells[10].decode(Int64?.self)
-                cost = .some(prices.cost(model: model, atMicros: micros, inputTokens: input ?? 0, outputTokens: output ?? 0, cachedInputTokens: cached ?? 0))
+                cost = .some(PriceTable.price(in: history, atMicros: micros).map {
+                    PriceTable.cost(at: $0, inputTokens: input ?? 0, outputTokens: output ?? 0, cachedInputTokens: cached ?? 0)
+                })
                 if cost == .some(nil) {
                     let unpricedKey = UnpricedKey(projectID: project, model: model, provider: try cells[4].decode(String.self))
                     fold.unpriced[unpricedKey, default: UnpricedSeen(micros: micros)].add(micros: micros)

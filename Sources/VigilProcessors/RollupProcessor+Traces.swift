@@ -5,12 +5,12 @@ internal import PostgresNIO
 /// Per-trace summaries and the list of models seen without a price: both add up in SQL, so a
 /// batch upserts its own totals.
 extension RollupProcessor {
-    func record(_ traces: [TraceKey: TraceTotals], on transaction: PostgresConnection, logger: Logger) async throws {
-        guard !traces.isEmpty else { return }
+    func write(of traces: [TraceKey: TraceTotals]) -> PreparedWrite? {
+        guard !traces.isEmpty else { return nil }
         // Arrays of optional text do not bind, so an absent root is sent as U+0001 and made NULL
         // again in SQL; model and service sets travel as U+001F-separated text.
         let rows = Array(traces)
-        try await transaction.query("""
+        return .query("""
             INSERT INTO trace_summary (project_id, trace_id, start_time, end_time, root_name, root_service, span_count, llm_calls,
                                        error_count, input_tokens, output_tokens, cost_usd, unpriced, models, services)
             SELECT project_id, trace_id,
@@ -21,7 +21,7 @@ extension RollupProcessor {
             FROM unnest(\(rows.map(\.key.projectID)), \(rows.map(\.key.traceID)), \(rows.map(\.value.startMicros)), \(rows.map(\.value.endMicros)),
                         \(rows.map { $0.value.rootName ?? "\u{01}" }), \(rows.map { $0.value.rootService ?? "\u{01}" }), \(rows.map(\.value.spans)),
                         \(rows.map(\.value.llmCalls)), \(rows.map(\.value.errors)), \(rows.map(\.value.inputTokens)), \(rows.map(\.value.outputTokens)),
-                        \(rows.map { "\($0.value.cost)" }), \(rows.map(\.value.unpriced)),
+                        \(rows.map(\.value.cost.numericText)), \(rows.map(\.value.unpriced)),
                         \(rows.map { $0.value.models.sorted().joined(separator: "\u{1F}") }), \(rows.map { $0.value.services.sorted().joined(separator: "\u{1F}") }))
                  AS t(project_id, trace_id, start_us, end_us, root_name, root_service, span_count, llm_calls, error_count,
                       input_tokens, output_tokens, cost, unpriced, models, services)
@@ -39,13 +39,13 @@ extension RollupProcessor {
                 unpriced = trace_summary.unpriced + excluded.unpriced,
                 models = ARRAY(SELECT DISTINCT m FROM unnest(trace_summary.models || excluded.models) AS m WHERE m <> '' ORDER BY m),
                 services = ARRAY(SELECT DISTINCT m FROM unnest(trace_summary.services || excluded.services) AS m ORDER BY m)
-            """, logger: logger)
+            """)
     }
 
-    func record(_ unpriced: [UnpricedKey: UnpricedSeen], on transaction: PostgresConnection, logger: Logger) async throws {
-        guard !unpriced.isEmpty else { return }
+    func write(of unpriced: [UnpricedKey: UnpricedSeen]) -> PreparedWrite? {
+        guard !unpriced.isEmpty else { return nil }
         let rows = Array(unpriced)
-        try await transaction.query("""
+        return .query("""
             INSERT INTO unpriced_models (project_id, model, provider, calls, first_seen, last_seen)
             SELECT project_id, model, provider, calls,
                    'epoch'::timestamptz + first_us::float8 * interval '1 microsecond',
@@ -57,7 +57,7 @@ extension RollupProcessor {
                 calls = unpriced_models.calls + excluded.calls,
                 first_seen = least(unpriced_models.first_seen, excluded.first_seen),
                 last_seen = greatest(unpriced_models.last_seen, excluded.last_seen)
-            """, logger: logger)
+            """)
     }
 }
 

@@ -26,24 +26,40 @@ public struct RollupProcessor: Processor {
     public func read(after: Int64, through: Int64, on connection: PostgresConnection, logger: Logger) async throws -> BatchFold {
         var fold = BatchFold()
         try await foldSpans(after: after, through: through, into: &fold, on: connection, logger: logger)
+        fold.coarser = fold.rollups.coarserTiers()
+        fold.qualityTiers = QualityTiers(minute: fold.quality)
+        fold.quality = [:]
+        fold.evaluations = try await readEvaluations(after: after, through: through, on: connection, logger: logger)
         return fold
     }
 
-    /// Writes the spans' fold and folds the batch's evaluations and evaluation log records.
+    /// Writes the spans' fold and folds the batch's evaluations and evaluation log records. Each
+    /// table's rows are encoded while the writes before them run (`PreparedWrite`); the
+    /// transaction ends only once all of them are done.
     public func apply(_ batch: ProcessorBatch, input: BatchFold, on transaction: PostgresConnection, logger: Logger) async throws {
         var fold = input
+        // Read before any write is queued: the connection runs statements in turn.
+        let qualityProjects = Set(fold.qualityTiers.rows.values.flatMap { $0.keys.map(\.projectID) } + fold.evaluations.map(\.projectID))
+        let qualityFloors = try await qualityFloors(of: qualityProjects, on: transaction, logger: logger)
         var pending = RollupCache.Pending()
-        if !fold.rollups.isEmpty {
-            for tier in RollupTier.all {
-                let rows = tier == .minute ? fold.rollups : fold.rollups.rebucketed(to: tier)
-                pending.tiers[tier] = try await merge(rows, into: tier, batch: batch, on: transaction, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { running in
+            for tier in RollupTier.all where !fold.rollups.isEmpty {
+                let rows = tier == .minute ? fold.rollups : fold.coarser[tier] ?? [:]
+                let (written, writes) = try await merge(rows, into: tier, batch: batch, on: transaction, logger: logger)
+                pending.tiers[tier] = written
+                for write in writes { running.addTask { try await write.run(on: transaction, logger: logger) } }
             }
+            for write in [self.write(of: fold.unpriced), self.write(of: fold.traces)].compactMap({ $0 }) {
+                running.addTask { try await write.run(on: transaction, logger: logger) }
+            }
+            // An evaluation attributed through its trace reads the trace summaries this batch writes.
+            if fold.evaluations.contains(where: \.needsTrace) { try await running.waitForAll() }
+            try await self.fold(fold.evaluations, into: &fold.qualityTiers, on: transaction, logger: logger)
+            for write in writes(of: fold.qualityTiers, floors: qualityFloors) {
+                running.addTask { try await write.run(on: transaction, logger: logger) }
+            }
+            try await running.waitForAll()
         }
-        try await record(fold.unpriced, on: transaction, logger: logger)
-        try await record(fold.traces, on: transaction, logger: logger)
-        // After the trace summaries, so an evaluation of a trace in this batch finds it.
-        try await foldEvaluations(of: batch, into: &fold.quality, on: transaction, logger: logger)
-        try await record(fold.quality, on: transaction, logger: logger)
         cache.stage(pending)
     }
 
@@ -62,8 +78,15 @@ public struct RollupProcessor: Processor {
 public struct BatchFold: Sendable {
     /// Minute rows.
     var rollups: [RollupKey: RollupTotals] = [:]
+    /// The minute rows summed into each coarser tier's buckets, made while reading so the
+    /// batch's transaction does not wait for them.
+    var coarser: [RollupTier: [RollupKey: RollupTotals]] = [:]
     var traces: [TraceKey: TraceTotals] = [:]
     var unpriced: [UnpricedKey: UnpricedSeen] = [:]
-    /// Minute quality rows.
+    /// Minute quality rows from the spans, while they are read.
     var quality: [QualityKey: QualityTotals] = [:]
+    /// Quality rows of every tier, once the spans are read.
+    var qualityTiers = QualityTiers(minute: [:])
+    /// The batch's evaluations, attributed at `apply`.
+    var evaluations: [Evaluation] = []
 }

@@ -68,7 +68,47 @@ extension Dictionary where Key == RollupKey, Value == RollupTotals {
     /// These rows merged into the buckets of `tier`.
     func rebucketed(to tier: RollupTier) -> [RollupKey: RollupTotals] {
         var merged: [RollupKey: RollupTotals] = [:]
-        for (key, totals) in self { merged[key.rebucketed(to: tier), default: RollupTotals()].merge(totals) }
+        merged.reserveCapacity(count)
+        for (key, totals) in self {
+            let coarser = key.rebucketed(to: tier)
+            // The first row of a bucket is stored as it is (sharing its sketches' storage), not
+            // merged into an empty one.
+            if let index = merged.index(forKey: coarser) {
+                merged.values[index].merge(totals)
+            } else {
+                merged[coarser] = totals
+            }
+        }
         return merged
+    }
+
+    /// These minute rows in every coarser tier. Each tier is summed from the one before it
+    /// (ten minutes from minutes, hours from ten minutes, days from hours): their buckets nest.
+    func coarserTiers() -> [RollupTier: [RollupKey: RollupTotals]] {
+        var tiers: [RollupTier: [RollupKey: RollupTotals]] = [:]
+        var finer = self
+        for tier in RollupTier.all.dropFirst() {
+            finer = finer.rebucketed(to: tier)
+            tiers[tier] = finer
+        }
+        return tiers
+    }
+}
+
+extension Array where Element == (key: RollupKey, value: RollupTotals) {
+    /// The rows ordered by project and bucket, the order of the tables' primary keys: inserted in
+    /// that order, each batch's rows go to neighbouring index pages.
+    func inKeyOrder() -> [(key: RollupKey, value: RollupTotals)] {
+        ordered { ($0.key.projectID, $0.key.bucketMicros) }
+    }
+}
+
+extension Array {
+    /// The elements ordered by a pair of integers. The pairs are sorted with the elements'
+    /// positions, so no element is moved (and retained and released) more than once.
+    func ordered(by key: (Element) -> (Int64, Int64)) -> [Element] {
+        var order = indices.map { (key(self[$0]), $0) }
+        order.sort { $0.0 < $1.0 }
+        return order.map { self[$0.1] }
     }
 }
