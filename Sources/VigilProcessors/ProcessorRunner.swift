@@ -104,8 +104,15 @@ public struct ProcessorRunner: Service {
     /// applied, that next batch is read on `reader` during the current one's transaction; it is
     /// used only if the current step ends exactly where it begins (another runner may take a turn).
     private func catchUp<P: Processor>(_ processor: P, writer: PostgresConnection, reader: PostgresConnection, progressed: (Progress) -> Void) async throws -> Progress {
-        var head: Int64 = 0
+        // Where the first step will begin, as far as can be seen without its lock: when more than a
+        // batch lies beyond it, the batch after the first is read while the first is applied.
+        var head = try await EventReader(executor: reader, logger: logger).head()
         var coming: ClosedRange<Int64>?
+        for try await offset in try await reader.query(
+            "SELECT seq FROM consumer_offsets WHERE consumer = \(processor.name)", logger: logger
+        ).decode(Int64.self) where head - offset > batchSize {
+            coming = (offset + 1)...(offset + batchSize)
+        }
         var prefetched: (range: ClosedRange<Int64>, input: P.Input)?
         while true {
             let next = coming.flatMap { head - $0.upperBound >= batchSize ? ($0.upperBound + 1)...($0.upperBound + batchSize) : nil }

@@ -4,37 +4,24 @@ internal import PostgresNIO
 internal import VigilCore
 
 /// Output quality, folded by the rollup processor in the same transaction as the rollups:
-/// evaluations from every source, and the built-in checks on LLM spans that carry output (those
-/// come with the batch's spans, in `foldSpans`). Quality rows add up in SQL, tier by tier.
+/// evaluations from every source (API evaluations and evaluation log records are read with the
+/// batch's spans, in `foldSpans`), and the built-in checks on LLM spans that carry output.
+/// Quality rows add up in SQL, tier by tier.
 extension RollupProcessor {
-    /// Evaluations sent to the API (attributed to their span, or their trace's root) and
-    /// `gen_ai.evaluation.result` log records, as far as the log alone tells: read with the
-    /// batch's spans, outside its transaction. The trace summaries are consulted at `apply`.
-    func readEvaluations(after: Int64, through: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [Evaluation] {
+    /// Gives the API evaluations that name a span (by their position in `evaluations`) that
+    /// span's service and model; either stays nil when the span or the field is missing.
+    func attribute(_ attributed: [(index: Int, traceID: String, spanID: String)], of evaluations: inout [Evaluation], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !attributed.isEmpty else { return }
         let rows = try await connection.query("""
-            SELECT e.project_id, (extract(epoch FROM e.occurred_at) * 1000000)::bigint,
-                   s.body->>'service', coalesce(s.body->'genai'->>'response_model', s.body->'genai'->>'request_model'),
-                   coalesce(e.body->>'trace_id', ''), e.body->>'name', e.body->>'score', e.body->>'label'
-            FROM events e
-            LEFT JOIN events s ON s.project_id = e.project_id AND s.kind = 'span'
-                 AND s.dedup_key = decode(e.body->>'trace_id' || coalesce(e.body->>'span_id', ''), 'hex')
-                 AND e.body->>'span_id' IS NOT NULL
-            WHERE e.kind = 'evaluation' AND e.seq > \(after) AND e.seq <= \(through)
-            UNION ALL
-            SELECT project_id, (extract(epoch FROM occurred_at) * 1000000)::bigint, coalesce(body->>'service', ''), '', '',
-                   body->'attributes'->>'gen_ai.evaluation.name',
-                   body->'attributes'->>'gen_ai.evaluation.score.value', body->'attributes'->>'gen_ai.evaluation.score.label'
-            FROM events
-            WHERE kind = 'log_record' AND seq > \(after) AND seq <= \(through) AND body->>'event_name' = 'gen_ai.evaluation.result'
+            SELECT k.i, s.body->>'service', coalesce(s.body->'genai'->>'response_model', s.body->'genai'->>'request_model')
+            FROM unnest(\(attributed.map { evaluations[$0.index].projectID }), \(attributed.map { $0.traceID + $0.spanID }), \(attributed.map { Int64($0.index) }))
+                 AS k(project_id, ids, i)
+            JOIN events s ON s.project_id = k.project_id AND s.kind = 'span' AND s.dedup_key = decode(k.ids, 'hex')
             """, logger: logger)
-        var evaluations: [Evaluation] = []
-        for try await (project, micros, service, model, traceID, name, scoreText, label) in rows.decode((Int64, Int64, String?, String?, String, String?, String?, String?).self) {
-            guard let name, !name.isEmpty else { continue }
-            evaluations.append(Evaluation(
-                projectID: project, micros: micros, service: service, model: model, traceID: traceID, name: name, score: Self.score(scoreText, label: label)
-            ))
+        for try await (index, service, model) in rows.decode((Int64, String?, String?).self) {
+            evaluations[Int(index)].service = service
+            evaluations[Int(index)].model = model
         }
-        return evaluations
     }
 
     /// Adds the evaluations to every tier. One whose span is unknown, or lacks a service or a

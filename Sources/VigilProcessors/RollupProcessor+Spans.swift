@@ -5,7 +5,8 @@ internal import VigilCore
 internal import VigilStats
 
 /// Reading a batch's spans: one query returns every field the rollups, the trace summaries, the
-/// unpriced list and the quality checks need, so the batch is scanned once.
+/// unpriced list and the quality checks need, and the batch's evaluations and evaluation log
+/// records, so the batch is scanned once.
 extension RollupProcessor {
     func foldSpans(after: Int64, through: Int64, into fold: inout BatchFold, on connection: PostgresConnection, logger: Logger) async throws {
         // The inner query takes the body's `genai` and `attributes` objects apart once per span
@@ -24,7 +25,9 @@ extension RollupProcessor {
                    (g->>'cached_input_tokens')::bigint,
                    coalesce(a->>'gen_ai.server.time_to_first_token', a->>'gen_ai.response.time_to_first_chunk', a->>'llm.time_to_first_token'),
                    coalesce(b->>'trace_id', ''), b->>'parent_span_id', coalesce(b->>'name', ''),
-                   a->>'gen_ai.evaluation.name', a->>'gen_ai.evaluation.score.value', a->>'gen_ai.evaluation.score.label',
+                   CASE WHEN kind = 'evaluation' THEN b->>'name' ELSE a->>'gen_ai.evaluation.name' END,
+                   CASE WHEN kind = 'evaluation' THEN b->>'score' ELSE a->>'gen_ai.evaluation.score.value' END,
+                   CASE WHEN kind = 'evaluation' THEN b->>'label' ELSE a->>'gen_ai.evaluation.score.label' END,
                    CASE WHEN jsonb_typeof(b->'events') = 'array' THEN
                        (SELECT jsonb_agg(jsonb_build_array(ev->'attributes'->>'gen_ai.evaluation.name',
                                                            ev->'attributes'->>'gen_ai.evaluation.score.value',
@@ -39,21 +42,40 @@ extension RollupProcessor {
                             THEN ARRAY(SELECT jsonb_array_elements_text(g->'finish_reasons')) ELSE '{}'::text[] END
                    END,
                    coalesce(a->>'gen_ai.output.type', '') = 'json'
-                     OR coalesce(a->>'gen_ai.openai.request.response_format', '') IN ('json_object', 'json_schema')
-            FROM (SELECT project_id, occurred_at, body AS b, body->'genai' AS g, body->'attributes' AS a
+                     OR coalesce(a->>'gen_ai.openai.request.response_format', '') IN ('json_object', 'json_schema'),
+                   kind, CASE WHEN kind = 'evaluation' THEN b->>'span_id' END
+            FROM (SELECT project_id, occurred_at, kind, body AS b, body->'genai' AS g, body->'attributes' AS a
                   FROM events
-                  WHERE kind = 'span' AND seq > \(after) AND seq <= \(through)
+                  WHERE seq > \(after) AND seq <= \(through)
+                    AND (kind IN ('span', 'evaluation') OR (kind = 'log_record' AND body->>'event_name' = 'gen_ai.evaluation.result'))
                   OFFSET 0) AS e
             """, logger: logger)
         // Per raw model name: its normal form and its prices, looked up once per batch.
         var models: [String: (name: String, prices: [PriceTable.Price])] = [:]
         fold.rollups.reserveCapacity(Int(through - after))
         fold.traces.reserveCapacity(Int(through - after) / 2)
+        var attributed: [(index: Int, traceID: String, spanID: String)] = []
         for try await row in rows {
             let cells = row.makeRandomAccess()
             let project = try cells[0].decode(Int64.self)
             let micros = try cells[1].decode(Int64.self)
             let service = try cells[2].decode(String.self)
+            let kind = try cells[22].decode(String.self)
+            if kind != "span" {
+                // An evaluation sent to the API (its span's service and model are looked up
+                // below), or a `gen_ai.evaluation.result` log record (the service it names, no model).
+                guard let name = try cells[15].decode(String?.self), !name.isEmpty else { continue }
+                let traceID = try cells[12].decode(String.self)
+                let isAPI = kind == "evaluation"
+                if isAPI, let spanID = try cells[23].decode(String?.self) {
+                    attributed.append((fold.evaluations.count, traceID, spanID))
+                }
+                fold.evaluations.append(Evaluation(
+                    projectID: project, micros: micros, service: isAPI ? nil : service, model: isAPI ? nil : "", traceID: traceID,
+                    name: name, score: Self.score(try cells[16].decode(String?.self), label: try cells[17].decode(String?.self))
+                ))
+                continue
+            }
             let rawModel = try cells[3].decode(String.self)
             let status = try cells[6].decode(String.self)
             let durationNanos = try cells[7].decode(Int64.self)
@@ -117,5 +139,6 @@ extension RollupProcessor {
                 }
             }
         }
+        try await attribute(attributed, of: &fold.evaluations, on: connection, logger: logger)
     }
 }

@@ -29,7 +29,6 @@ public struct RollupProcessor: Processor {
         fold.coarser = fold.rollups.coarserTiers()
         fold.qualityTiers = QualityTiers(minute: fold.quality)
         fold.quality = [:]
-        fold.evaluations = try await readEvaluations(after: after, through: through, on: connection, logger: logger)
         return fold
     }
 
