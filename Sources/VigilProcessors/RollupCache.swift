@@ -14,9 +14,15 @@ final class RollupCache: Sendable {
         var floors: [Int64: Int64] = [:]
     }
 
+    /// The rows a batch wrote to one tier, and the floors it learned.
+    struct Written {
+        var rows: [(key: RollupKey, value: RollupTotals)] = []
+        var floors: [Int64: Int64] = [:]
+    }
+
     /// What a batch learned and wrote, applied when its transaction commits.
     struct Pending {
-        var tiers: [RollupTier: Tier] = [:]
+        var tiers: [RollupTier: Written] = [:]
     }
 
     private struct State {
@@ -76,14 +82,15 @@ final class RollupCache: Sendable {
     /// Adds a batch's rows to `tier`. Past `limit` rows, only the newest buckets holding about
     /// half of it are kept and the floors rise to the oldest bucket kept; the rows are filtered
     /// before they are stored, so a batch of many rows is not copied in only to be let go.
-    static func absorb(_ rows: [RollupKey: RollupTotals], into tier: inout Tier, limit: Int) {
-        var perBucket: [Int64: Int] = [:]
-        for key in tier.rows.keys where rows[key] == nil { perBucket[key.bucketMicros, default: 0] += 1 }
-        for key in rows.keys { perBucket[key.bucketMicros, default: 0] += 1 }
-        guard perBucket.values.reduce(0, +) > limit else {
-            tier.rows.merge(rows) { _, new in new }
+    static func absorb(_ rows: [(key: RollupKey, value: RollupTotals)], into tier: inout Tier, limit: Int) {
+        guard tier.rows.count + rows.count > limit else {
+            for (key, row) in rows { tier.rows[key] = row }
             return
         }
+        // Rows in both are counted twice: the cut may keep a little less than half, never a partial bucket.
+        var perBucket: [Int64: Int] = [:]
+        for key in tier.rows.keys { perBucket[key.bucketMicros, default: 0] += 1 }
+        for row in rows { perBucket[row.key.bucketMicros, default: 0] += 1 }
         var kept = 0
         var cutoff = Int64.max
         for bucket in perBucket.keys.sorted(by: >) where kept < limit / 2 {

@@ -90,7 +90,8 @@ extension RollupProcessor {
     private func copy(_ rows: [(key: QualityKey, value: QualityTotals)], into tier: RollupTier) -> PreparedWrite? {
         guard !rows.isEmpty else { return nil }
         var text = CopyText(reservingCapacity: rows.count * 96)
-        for (key, row) in rows.ordered(by: { ($0.key.projectID, $0.key.bucketMicros) }) {
+        for index in rows.positions(orderedBy: { (rows[$0].key.projectID, rows[$0].key.bucketMicros) }) {
+            let (key, row) = rows[index]
             text.int(key.projectID)
             text.timestamp(micros: key.bucketMicros)
             text.text(key.service)
@@ -108,7 +109,7 @@ extension RollupProcessor {
     /// Adds quality rows to `tier`'s stored rows, inserting those that are missing.
     private func add(_ rows: [(key: QualityKey, value: QualityTotals)], into tier: RollupTier) -> PreparedWrite? {
         guard !rows.isEmpty else { return nil }
-        let rows = rows.ordered(by: { ($0.key.projectID, $0.key.bucketMicros) })
+        let rows = rows.positions(orderedBy: { (rows[$0].key.projectID, rows[$0].key.bucketMicros) }).map { rows[$0] }
         let table = tier.qualityTable
         return .query("""
             INSERT INTO \(unescaped: table) (project_id, \(unescaped: tier.column), service, model, name, count, scored, score_sum)

@@ -11,7 +11,7 @@ internal import VigilStats
 extension RollupProcessor {
     /// Merges `totals` into `tier`'s stored rows; returns the rows to write and the floors
     /// learned (for the cache), and the writes that store them.
-    func merge(_ totals: [RollupKey: RollupTotals], into tier: RollupTier, batch: ProcessorBatch, on transaction: PostgresConnection, logger: Logger) async throws -> (RollupCache.Tier, [PreparedWrite]) {
+    func merge(_ totals: [RollupKey: RollupTotals], into tier: RollupTier, batch: ProcessorBatch, on transaction: PostgresConnection, logger: Logger) async throws -> (RollupCache.Written, [PreparedWrite]) {
         let cached = cache.snapshot(of: tier, after: batch.after, resets: batch.resets)
         var floors = cached.floors
         let unknown = Set(totals.keys.map(\.projectID)).filter { floors[$0] == nil }
@@ -26,34 +26,41 @@ extension RollupProcessor {
                 floors[project] = last.map { $0 + tier.bucketMicros } ?? .min
             }
         }
-        var merged = totals
-        // Keys stored before (in the cache, or found by the lookup) are upserted; the rest are
-        // new rows, copied in. Should the floors ever be wrong, the copy fails on the primary
-        // key instead of overwriting a stored row with the batch's totals alone.
-        var stored = Set<RollupKey>()
+        // Keys stored before (in the cache, or found by the lookup) are upserted with their
+        // merged totals; the rest are new rows, copied in. Should the floors ever be wrong, the
+        // copy fails on the primary key instead of overwriting a stored row with the batch's totals alone.
+        var fresh: [(key: RollupKey, value: RollupTotals)] = []
+        var known: [(key: RollupKey, value: RollupTotals)] = []
         var lookup: [RollupKey] = []
-        for key in totals.keys {
-            if let row = cached.rows[key] {
-                merged[key]?.merge(row)
-                stored.insert(key)
+        fresh.reserveCapacity(totals.count)
+        func add(_ key: RollupKey, _ row: RollupTotals, stored: RollupTotals?) {
+            if let stored {
+                var merged = row
+                merged.merge(stored)
+                known.append((key, merged))
+            } else if CopyText.canWrite(micros: key.bucketMicros) {
+                fresh.append((key, row))
+            } else {
+                known.append((key, row))
+            }
+        }
+        for (key, row) in totals {
+            if let stored = cached.rows[key] {
+                add(key, row, stored: stored)
             } else if key.bucketMicros < floors[key.projectID] ?? .max {
                 lookup.append(key)
+            } else {
+                add(key, row, stored: nil)
             }
         }
         if !lookup.isEmpty {
-            for (key, row) in try await storedRows(lookup, of: tier, on: transaction, logger: logger) {
-                merged[key]?.merge(row)
-                stored.insert(key)
+            let found = Dictionary(try await storedRows(lookup, of: tier, on: transaction, logger: logger)) { first, _ in first }
+            for key in lookup {
+                if let row = totals[key] { add(key, row, stored: found[key]) }
             }
         }
-        var fresh: [(key: RollupKey, value: RollupTotals)] = []
-        var known: [(key: RollupKey, value: RollupTotals)] = []
-        fresh.reserveCapacity(merged.count - stored.count)
-        for row in merged {
-            if stored.contains(row.key) || !CopyText.canWrite(micros: row.key.bucketMicros) { known.append(row) } else { fresh.append(row) }
-        }
         let writes = [copy(fresh, into: tier), upsert(known, into: tier)].compactMap { $0 }
-        return (RollupCache.Tier(rows: merged, floors: floors), writes)
+        return (RollupCache.Written(rows: fresh + known, floors: floors), writes)
     }
 
     private func storedRows(_ keys: [RollupKey], of tier: RollupTier, on transaction: PostgresConnection, logger: Logger) async throws -> [(RollupKey, RollupTotals)] {
@@ -83,7 +90,8 @@ extension RollupProcessor {
     private func copy(_ rows: [(key: RollupKey, value: RollupTotals)], into tier: RollupTier) -> PreparedWrite? {
         guard !rows.isEmpty else { return nil }
         var text = CopyText(reservingCapacity: rows.count * 192)
-        for (key, row) in rows.inKeyOrder() {
+        for index in rows.positions(orderedBy: { (rows[$0].key.projectID, rows[$0].key.bucketMicros) }) {
+            let (key, row) = rows[index]
             text.int(key.projectID)
             text.timestamp(micros: key.bucketMicros)
             text.text(key.service)

@@ -99,16 +99,21 @@ extension Array where Element == (key: RollupKey, value: RollupTotals) {
     /// The rows ordered by project and bucket, the order of the tables' primary keys: inserted in
     /// that order, each batch's rows go to neighbouring index pages.
     func inKeyOrder() -> [(key: RollupKey, value: RollupTotals)] {
-        ordered { ($0.key.projectID, $0.key.bucketMicros) }
+        positions { (self[$0].key.projectID, self[$0].key.bucketMicros) }.map { self[$0] }
     }
 }
 
 extension Array {
-    /// The elements ordered by a pair of integers. The pairs are sorted with the elements'
-    /// positions, so no element is moved (and retained and released) more than once.
-    func ordered(by key: (Element) -> (Int64, Int64)) -> [Element] {
-        var order = indices.map { (key(self[$0]), $0) }
-        order.sort { $0.0 < $1.0 }
-        return order.map { self[$0.1] }
+    /// The elements' positions in the order of a pair of integers. Only the pairs and positions
+    /// are sorted: no element is copied (and retained and released) on the way.
+    func positions(orderedBy key: (Int) -> (Int64, Int64)) -> [Int] {
+        var keyed: [(Int64, Int64, Int)] = []
+        keyed.reserveCapacity(count)
+        for index in indices {
+            let (first, second) = key(index)
+            keyed.append((first, second, index))
+        }
+        keyed.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        return keyed.map(\.2)
     }
 }

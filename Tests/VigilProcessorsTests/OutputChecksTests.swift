@@ -34,4 +34,16 @@ struct OutputChecksTests {
         let empty = #"[{"role":"assistant","parts":[{"type":"text","content":""}]}]"#
         #expect(scores(empty)["check.empty_output"] == 1)
     }
+
+    @Test("messages are read leniently: a field of another type counts as absent, tool_calls of any value is a tool call")
+    func lenientMessages() {
+        let openAI = #"[{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function"}]}]"#
+        #expect(scores(openAI)["check.empty_output"] == 0)
+        let untyped = #"[{"parts":[{"content":"I can't help with that."}]}]"#
+        #expect(scores(untyped)["check.refusal"] == 1, "a part without a type is text")
+        let odd = #"[{"content":{"text":"x"},"parts":"none"}]"#
+        #expect(scores(odd)["check.empty_output"] == 1, "no text and no tool call")
+        #expect(scores("[1, 2, 3]")["check.empty_output"] == 0, "not messages: the attribute itself is the output")
+        #expect(scores("[{\"content\": \"cut")["check.empty_output"] == 0, "not JSON: the attribute itself is the output")
+    }
 }
