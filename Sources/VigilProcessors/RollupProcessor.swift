@@ -32,30 +32,45 @@ public struct RollupProcessor: Processor {
         return fold
     }
 
-    /// Writes the spans' fold and folds the batch's evaluations and evaluation log records. Each
-    /// table's rows are encoded while the writes before them run (`PreparedWrite`); the
-    /// transaction ends only once all of them are done.
+    /// Writes the spans' fold and folds the batch's evaluations and evaluation log records. The
+    /// tables' rows are merged and encoded in concurrent tasks, and each table's writes are queued
+    /// on the connection as soon as they are ready (`PreparedWrite`), so Postgres inserts one
+    /// table's rows while Vigil encodes the next; the transaction ends once all of them are done.
     public func apply(_ batch: ProcessorBatch, input: BatchFold, on transaction: PostgresConnection, logger: Logger) async throws {
         var fold = input
         // Read before any write is queued: the connection runs statements in turn.
         let qualityProjects = Set(fold.qualityTiers.rows.values.flatMap { $0.keys.map(\.projectID) } + fold.evaluations.map(\.projectID))
         let qualityFloors = try await qualityFloors(of: qualityProjects, on: transaction, logger: logger)
+        // An evaluation attributed through its trace reads the trace summaries this batch writes,
+        // so its quality rows wait for them; otherwise evaluations are folded in now.
+        let throughTraces = fold.evaluations.contains(where: \.needsTrace)
+        if !throughTraces { try await self.fold(fold.evaluations, into: &fold.qualityTiers, on: transaction, logger: logger) }
         var pending = RollupCache.Pending()
         try await withThrowingTaskGroup(of: Void.self) { running in
-            for tier in RollupTier.all where !fold.rollups.isEmpty {
-                let rows = tier == .minute ? fold.rollups : fold.coarser[tier] ?? [:]
-                let (written, writes) = try await merge(rows, into: tier, batch: batch, on: transaction, logger: logger)
-                pending.tiers[tier] = written
-                for write in writes { running.addTask { try await write.run(on: transaction, logger: logger) } }
+            try await withThrowingTaskGroup(of: (tier: RollupTier?, written: RollupCache.Written, writes: [PreparedWrite]).self) { preparing in
+                for tier in RollupTier.all where !fold.rollups.isEmpty {
+                    let rows = tier == .minute ? fold.rollups : fold.coarser[tier] ?? [:]
+                    preparing.addTask {
+                        let (written, writes) = try await merge(rows, into: tier, batch: batch, on: transaction, logger: logger)
+                        return (tier, written, writes)
+                    }
+                }
+                let (unpriced, traces, quality) = (fold.unpriced, fold.traces, fold.qualityTiers)
+                preparing.addTask { (nil, RollupCache.Written(), [write(of: unpriced), write(of: traces)].compactMap { $0 }) }
+                if !throughTraces {
+                    preparing.addTask { (nil, RollupCache.Written(), writes(of: quality, floors: qualityFloors)) }
+                }
+                for try await prepared in preparing {
+                    if let tier = prepared.tier { pending.tiers[tier] = prepared.written }
+                    for write in prepared.writes { running.addTask { try await write.run(on: transaction, logger: logger) } }
+                }
             }
-            for write in [self.write(of: fold.unpriced), self.write(of: fold.traces)].compactMap({ $0 }) {
-                running.addTask { try await write.run(on: transaction, logger: logger) }
-            }
-            // An evaluation attributed through its trace reads the trace summaries this batch writes.
-            if fold.evaluations.contains(where: \.needsTrace) { try await running.waitForAll() }
-            try await self.fold(fold.evaluations, into: &fold.qualityTiers, on: transaction, logger: logger)
-            for write in writes(of: fold.qualityTiers, floors: qualityFloors) {
-                running.addTask { try await write.run(on: transaction, logger: logger) }
+            if throughTraces {
+                try await running.waitForAll()
+                try await self.fold(fold.evaluations, into: &fold.qualityTiers, on: transaction, logger: logger)
+                for write in writes(of: fold.qualityTiers, floors: qualityFloors) {
+                    running.addTask { try await write.run(on: transaction, logger: logger) }
+                }
             }
             try await running.waitForAll()
         }

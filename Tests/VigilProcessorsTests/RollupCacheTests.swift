@@ -31,6 +31,6 @@ struct RollupCacheTests {
         let minutes = Set(tier.rows.keys.map { $0.bucketMicros / 60_000_000 })
         #expect(minutes == Set(7..<12))
         #expect(tier.rows.count == 10)
-        #expect(tier.floors[1] == 7 * 60_000_000, "every row at or after the floor is in the cache")
+        #expect(tier.floors[1] == Int64(7 * 60_000_000), "every row at or after the floor is in the cache")
     }
 }
