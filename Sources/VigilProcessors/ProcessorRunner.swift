@@ -90,8 +90,10 @@ public struct ProcessorRunner: Service {
     public func reset(on connection: PostgresConnection) async throws {
         try await connection.transaction(logger: logger) { transaction in
             _ = try await Self.lockOffset(processor.name, on: transaction, logger: logger)
-            for table in processor.projectionTables {
-                try await transaction.query(PostgresQuery(unsafeSQL: "TRUNCATE \(table)"), logger: logger)
+            // One statement: Postgres then drops the tables' cached pages in one pass over its
+            // buffers instead of one pass per table.
+            if !processor.projectionTables.isEmpty {
+                try await transaction.query(PostgresQuery(unsafeSQL: "TRUNCATE \(processor.projectionTables.joined(separator: ", "))"), logger: logger)
             }
             try await transaction.query(
                 "UPDATE consumer_offsets SET seq = 0, resets = resets + 1, updated_at = now() WHERE consumer = \(processor.name)", logger: logger
