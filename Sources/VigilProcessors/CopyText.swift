@@ -41,6 +41,28 @@ struct CopyText {
         }
     }
 
+    /// A NULL.
+    mutating func null() {
+        separate()
+        bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
+    }
+
+    /// A `text[]`: every element double-quoted, its quotes and backslashes escaped.
+    mutating func textArray(_ elements: [String]) {
+        var literal = "{"
+        for (position, element) in elements.enumerated() {
+            if position > 0 { literal += "," }
+            literal += "\""
+            for character in element.unicodeScalars {
+                if character == "\"" || character == "\\" { literal.unicodeScalars.append("\\") }
+                literal.unicodeScalars.append(character)
+            }
+            literal += "\""
+        }
+        literal += "}"
+        text(literal)
+    }
+
     /// A `bytea` in hex form (`\\x…`, its backslash escaped for `COPY`).
     mutating func bytea(_ value: [UInt8]) {
         separate()

@@ -3,13 +3,66 @@ internal import Logging
 internal import PostgresNIO
 
 /// Per-trace summaries and the list of models seen without a price: both add up in SQL, so a
-/// batch upserts its own totals.
+/// batch upserts its own totals; summaries of traces the ledger knows to be new are copied in.
 extension RollupProcessor {
-    func write(of traces: [TraceKey: TraceTotals]) -> PreparedWrite? {
-        guard !traces.isEmpty else { return nil }
+    /// Whether `trace_summary` is empty (asked at sequence zero, inside the batch's transaction).
+    func traceTableIsEmpty(on transaction: PostgresConnection, logger: Logger) async throws -> Bool {
+        for try await empty in try await transaction.query("SELECT NOT EXISTS (SELECT 1 FROM trace_summary)", logger: logger).decode(Bool.self) {
+            return empty
+        }
+        return false
+    }
+
+    /// The writes of the batch's trace summaries: those not in `known` (the hashes of the stored
+    /// traces, when known) are copied in, the rest upserted.
+    func writes(of traces: [TraceKey: TraceTotals], hashes: [TraceKey: Int], known: Set<Int>?) -> [PreparedWrite] {
+        guard let known else { return [upsert(Array(traces))].compactMap { $0 } }
+        var fresh: [(key: TraceKey, value: TraceTotals)] = []
+        var stored: [(key: TraceKey, value: TraceTotals)] = []
+        fresh.reserveCapacity(traces.count)
+        for row in traces {
+            let writable = CopyText.canWrite(micros: row.value.startMicros) && CopyText.canWrite(micros: row.value.endMicros)
+            if writable, let hash = hashes[row.key], !known.contains(hash) { fresh.append(row) } else { stored.append(row) }
+        }
+        return [copy(fresh), upsert(stored)].compactMap { $0 }
+    }
+
+    private func copy(_ rows: [(key: TraceKey, value: TraceTotals)]) -> PreparedWrite? {
+        guard !rows.isEmpty else { return nil }
+        var text = CopyText(reservingCapacity: rows.count * 224)
+        for (key, trace) in rows {
+            text.int(key.projectID)
+            text.text(key.traceID)
+            text.timestamp(micros: trace.startMicros)
+            text.timestamp(micros: trace.endMicros)
+            if let name = trace.rootName { text.text(name) } else { text.null() }
+            if let service = trace.rootService { text.text(service) } else { text.null() }
+            text.int(trace.spans)
+            text.int(trace.llmCalls)
+            text.int(trace.errors)
+            text.int(trace.inputTokens)
+            text.int(trace.outputTokens)
+            text.text(trace.cost.numericText)
+            text.int(trace.unpriced)
+            text.textArray(Self.arrayElements(trace.models))
+            text.textArray(Self.arrayElements(trace.services))
+            text.endRow()
+        }
+        let columns = ["project_id", "trace_id", "start_time", "end_time", "root_name", "root_service", "span_count", "llm_calls",
+                       "error_count", "input_tokens", "output_tokens", "cost_usd", "unpriced", "models", "services"]
+        return .copy(into: "trace_summary", columns: columns, rows: text)
+    }
+
+    /// A set's elements as the upsert stores them: sorted, and none for a set of one empty text
+    /// (`string_to_array` of an empty text is an empty array).
+    private static func arrayElements(_ set: Set<String>) -> [String] {
+        set == [""] ? [] : set.sorted()
+    }
+
+    private func upsert(_ rows: [(key: TraceKey, value: TraceTotals)]) -> PreparedWrite? {
+        guard !rows.isEmpty else { return nil }
         // Arrays of optional text do not bind, so an absent root is sent as U+0001 and made NULL
         // again in SQL; model and service sets travel as U+001F-separated text.
-        let rows = Array(traces)
         return .query("""
             INSERT INTO trace_summary (project_id, trace_id, start_time, end_time, root_name, root_service, span_count, llm_calls,
                                        error_count, input_tokens, output_tokens, cost_usd, unpriced, models, services)

@@ -15,11 +15,13 @@ public struct RollupProcessor: Processor {
 
     let prices: PriceTable
     let cache: RollupCache
+    let traceLedger: TraceLedger
 
     /// Makes the processor, pricing calls with `prices`.
     public init(prices: PriceTable) {
         self.prices = prices
         self.cache = RollupCache()
+        self.traceLedger = TraceLedger()
     }
 
     /// Folds the range's spans: rollups, trace totals, unpriced calls and span-borne quality.
@@ -41,6 +43,10 @@ public struct RollupProcessor: Processor {
         // Read before any write is queued: the connection runs statements in turn.
         let qualityProjects = Set(fold.qualityTiers.rows.values.flatMap { $0.keys.map(\.projectID) } + fold.evaluations.map(\.projectID))
         let qualityFloors = try await qualityFloors(of: qualityProjects, on: transaction, logger: logger)
+        let knownTraces = try await traceLedger.known(after: batch.after, resets: batch.resets) {
+            try await traceTableIsEmpty(on: transaction, logger: logger)
+        }
+        let traceHashes = knownTraces == nil ? [:] : fold.traces.keys.reduce(into: [TraceKey: Int]()) { $0[$1] = TraceLedger.hash($1) }
         // An evaluation attributed through its trace reads the trace summaries this batch writes,
         // so its quality rows wait for them; otherwise evaluations are folded in now.
         let throughTraces = fold.evaluations.contains(where: \.needsTrace)
@@ -56,7 +62,9 @@ public struct RollupProcessor: Processor {
                     }
                 }
                 let (unpriced, traces, quality) = (fold.unpriced, fold.traces, fold.qualityTiers)
-                preparing.addTask { (nil, RollupCache.Written(), [write(of: unpriced), write(of: traces)].compactMap { $0 }) }
+                preparing.addTask {
+                    (nil, RollupCache.Written(), [write(of: unpriced)].compactMap { $0 } + writes(of: traces, hashes: traceHashes, known: knownTraces))
+                }
                 if !throughTraces {
                     preparing.addTask { (nil, RollupCache.Written(), writes(of: quality, floors: qualityFloors)) }
                 }
@@ -75,16 +83,19 @@ public struct RollupProcessor: Processor {
             try await running.waitForAll()
         }
         cache.stage(pending)
+        traceLedger.stage(knownTraces == nil ? nil : Array(traceHashes.values))
     }
 
     /// Makes the rows the batch wrote the cache's.
     public func committed(_ batch: ProcessorBatch) {
         cache.commit(through: batch.through, resets: batch.resets, after: batch.after)
+        traceLedger.commit(through: batch.through, resets: batch.resets, after: batch.after)
     }
 
     /// Forgets what the rolled-back batch staged.
     public func rolledBack() {
         cache.rollBack()
+        traceLedger.rollBack()
     }
 }
 

@@ -38,4 +38,11 @@ struct CopyTextTests {
         #expect(line { $0.timestamp(micros: 253_402_300_799_999_999) } == "9999-12-31 23:59:59.999999+00\n")
         #expect(line { $0.timestamp(micros: -62_135_596_800_000_000) } == "0001-01-01 00:00:00+00\n")
     }
+
+    @Test("NULL is \\N, and text arrays quote every element, escaping quotes and backslashes twice over")
+    func nullsAndArrays() {
+        #expect(line { $0.null(); $0.text("N") } == "\\N\tN\n")
+        #expect(line { $0.textArray([]) } == "{}\n")
+        #expect(line { $0.textArray(["gpt-4o", "a,b", "q\"uote", "back\\slash", ""]) } == "{\"gpt-4o\",\"a,b\",\"q\\\\\"uote\",\"back\\\\\\\\slash\",\"\"}\n")
+    }
 }
