@@ -74,7 +74,7 @@ public struct ProcessorRunner: Service {
     }
 
     private func step<P: Processor>(_ processor: P, on connection: PostgresConnection) async throws -> Progress {
-        try await step(processor, on: connection, prefetched: nil).progress
+        try await step(processor, on: connection, prefetched: nil, size: batchSize).progress
     }
 
     /// Applies batches until the processor has caught up with the head it saw last. Returns the offset.
@@ -107,19 +107,24 @@ public struct ProcessorRunner: Service {
     /// used only if the current step ends exactly where it begins (another runner may take a turn).
     private func catchUp<P: Processor>(_ processor: P, writer: PostgresConnection, reader: PostgresConnection, progressed: (Progress) -> Void) async throws -> Progress {
         // Where the first step will begin, as far as can be seen without its lock: when more than a
-        // batch lies beyond it, the batch after the first is read while the first is applied.
+        // batch lies beyond it, the batch after the first is read while the first is applied. That
+        // first step is an eighth of a batch, so the reading of the second starts the pipeline
+        // without waiting for a whole batch to be read and written first.
         var head = try await EventReader(executor: reader, logger: logger).head()
         var coming: ClosedRange<Int64>?
+        var size = batchSize
         for try await offset in try await reader.query(
             "SELECT seq FROM consumer_offsets WHERE consumer = \(processor.name)", logger: logger
         ).decode(Int64.self) where head - offset > batchSize {
-            coming = (offset + 1)...(offset + batchSize)
+            size = max(1, batchSize / 8)
+            coming = (offset + 1)...(offset + size)
         }
         var prefetched: (range: ClosedRange<Int64>, input: P.Input)?
         while true {
             let next = coming.flatMap { head - $0.upperBound >= batchSize ? ($0.upperBound + 1)...($0.upperBound + batchSize) : nil }
             async let nextInput = read(next, with: processor, on: reader)
-            let (progress, batch) = try await step(processor, on: writer, prefetched: prefetched)
+            let (progress, batch) = try await step(processor, on: writer, prefetched: prefetched, size: size)
+            size = batchSize
             let input = try await nextInput
             progressed(progress)
             guard batch != nil, progress.offset < progress.head else { return progress }
@@ -139,14 +144,14 @@ public struct ProcessorRunner: Service {
         return try await processor.read(after: range.lowerBound - 1, through: range.upperBound, on: reader, logger: logger)
     }
 
-    /// One batch in one transaction, using `prefetched` when it is the batch's range.
-    private func step<P: Processor>(_ processor: P, on connection: PostgresConnection, prefetched: (range: ClosedRange<Int64>, input: P.Input)?) async throws -> (progress: Progress, batch: ProcessorBatch?) {
+    /// One batch of at most `size` sequence numbers in one transaction, using `prefetched` when it is the batch's range.
+    private func step<P: Processor>(_ processor: P, on connection: PostgresConnection, prefetched: (range: ClosedRange<Int64>, input: P.Input)?, size: Int64) async throws -> (progress: Progress, batch: ProcessorBatch?) {
         do {
             let (progress, applied) = try await connection.transaction(logger: logger) { transaction -> (Progress, ProcessorBatch?) in
                 let (offset, resets) = try await Self.lockOffset(processor.name, on: transaction, logger: logger)
                 let head = try await EventReader(executor: transaction, logger: logger).head()
                 guard head > offset else { return (Progress(offset: offset, head: head), nil) }
-                let batch = ProcessorBatch(after: offset, through: min(head, offset + batchSize), resets: resets)
+                let batch = ProcessorBatch(after: offset, through: min(head, offset + size), resets: resets)
                 let input: P.Input
                 if let prefetched, prefetched.range == (batch.after + 1)...batch.through {
                     input = prefetched.input
