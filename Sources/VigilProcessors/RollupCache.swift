@@ -88,9 +88,10 @@ final class RollupCache: Sendable {
             return
         }
         // Rows in both are counted twice: the cut may keep a little less than half, never a partial bucket.
+        // By position, so that rows let go are never copied.
         var perBucket: [Int64: Int] = [:]
         for key in tier.rows.keys { perBucket[key.bucketMicros, default: 0] += 1 }
-        for row in rows { perBucket[row.key.bucketMicros, default: 0] += 1 }
+        for index in rows.indices { perBucket[rows[index].key.bucketMicros, default: 0] += 1 }
         var kept = 0
         var cutoff = Int64.max
         for bucket in perBucket.keys.sorted(by: >) where kept < limit / 2 {
@@ -99,7 +100,7 @@ final class RollupCache: Sendable {
         }
         tier.rows = tier.rows.filter { $0.key.bucketMicros >= cutoff }
         tier.rows.reserveCapacity(kept)
-        for (key, row) in rows where key.bucketMicros >= cutoff { tier.rows[key] = row }
+        for index in rows.indices where rows[index].key.bucketMicros >= cutoff { tier.rows[rows[index].key] = rows[index].value }
         for project in tier.floors.keys { tier.floors[project] = max(tier.floors[project] ?? cutoff, cutoff) }
     }
 }

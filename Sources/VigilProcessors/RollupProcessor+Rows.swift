@@ -60,7 +60,9 @@ extension RollupProcessor {
             }
         }
         let writes = [copy(fresh, into: tier), upsert(known, into: tier)].compactMap { $0 }
-        return (RollupCache.Written(rows: fresh + known, floors: floors), writes)
+        // Once encoded, the new rows are this function's alone: the stored ones join them in place, for the cache.
+        fresh.append(contentsOf: known)
+        return (RollupCache.Written(rows: fresh, floors: floors), writes)
     }
 
     private func storedRows(_ keys: [RollupKey], of tier: RollupTier, on transaction: PostgresConnection, logger: Logger) async throws -> [(RollupKey, RollupTotals)] {
