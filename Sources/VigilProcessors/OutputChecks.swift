@@ -17,26 +17,42 @@ enum OutputChecks {
         "i won't be able to help", "i can't provide", "i cannot provide", "i'm not able to help",
     ]
 
-    /// The check scores of one span, given its output attribute (raw), finish reasons and whether
-    /// JSON output was requested. No output attribute: no checks (the span carries no output).
-    static func scores(output: String?, finishReasons: [String], jsonRequested: Bool) -> [(String, Int)] {
-        guard let output else { return [] }
+    /// What the checks found in one span's output.
+    struct Findings: Sendable, Equatable {
+        var empty: Bool
+        var refusal: Bool
+        var truncated: Bool
+        /// nil when JSON output was not asked for.
+        var invalidJSON: Bool?
+    }
+
+    /// The checks of one span, given its output attribute (raw), finish reasons and whether JSON
+    /// output was requested. No output attribute: no checks (the span carries no output).
+    static func check(output: String?, finishReasons: [String], jsonRequested: Bool) -> Findings? {
+        guard let output else { return nil }
         let (text, toolCalls) = self.text(of: output)
         let trimmed = text.trimmingWhitespace()
         // The refusal phrases are short: only the output's opening needs lower-casing.
         let lowered = trimmed.prefix(64).lowercased()
         let reasons = finishReasons.map { $0.lowercased() }
-        var results: [(String, Int)] = [
-            (emptyOutput, trimmed.isEmpty && !toolCalls ? 1 : 0),
-            (refusal, reasons.contains("content_filter") || refusalPhrases.contains { lowered.hasPrefix($0) } ? 1 : 0),
-            (truncated, reasons.contains("length") || reasons.contains("max_tokens") ? 1 : 0),
-        ]
+        var findings = Findings(
+            empty: trimmed.isEmpty && !toolCalls,
+            refusal: reasons.contains("content_filter") || refusalPhrases.contains { lowered.hasPrefix($0) },
+            truncated: reasons.contains("length") || reasons.contains("max_tokens")
+        )
         if jsonRequested {
             let data = Data(trimmed.utf8)
-            let valid = !trimmed.isEmpty && (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil
-            results.append((invalidJSON, valid ? 0 : 1))
+            findings.invalidJSON = trimmed.isEmpty || (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) == nil
         }
-        return results
+        return findings
+    }
+
+    /// The check scores of one span by name: 1 when the problem is present, 0 when not.
+    static func scores(output: String?, finishReasons: [String], jsonRequested: Bool) -> [(String, Int)] {
+        guard let findings = check(output: output, finishReasons: finishReasons, jsonRequested: jsonRequested) else { return [] }
+        var scores = [(emptyOutput, findings.empty ? 1 : 0), (refusal, findings.refusal ? 1 : 0), (truncated, findings.truncated ? 1 : 0)]
+        if let invalid = findings.invalidJSON { scores.append((invalidJSON, invalid ? 1 : 0)) }
+        return scores
     }
 
     /// The text of an output attribute (the text parts of `gen_ai.output.messages` when it is that

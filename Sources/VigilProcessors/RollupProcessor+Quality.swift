@@ -155,7 +155,11 @@ struct Evaluation: Sendable {
 struct QualityTiers: Sendable {
     var rows: [RollupTier: [QualityKey: QualityTotals]] = [:]
 
-    init(minute: [QualityKey: QualityTotals]) {
+    init(minute: [QualityKey: QualityTotals], checks: [QualityKey: CheckTotals] = [:]) {
+        var minute = minute
+        for (key, totals) in checks {
+            for (name, row) in totals.rows { minute[key.named(name), default: QualityTotals()].merge(row) }
+        }
         rows[.minute] = minute
         var finer = minute
         for tier in RollupTier.all.dropFirst() {
@@ -175,6 +179,41 @@ struct QualityTiers: Sendable {
         for tier in RollupTier.all {
             rows[tier, default: [:]][key.rebucketed(to: tier), default: QualityTotals()].add(score: score)
         }
+    }
+}
+
+/// The built-in checks of a group's LLM outputs, counted while the spans are read (one entry per
+/// group rather than one per check); they become a quality row per check with `rows`.
+struct CheckTotals: Sendable {
+    var outputs: Int64 = 0
+    var empty: Int64 = 0
+    var refusal: Int64 = 0
+    var truncated: Int64 = 0
+    var jsonChecked: Int64 = 0
+    var invalidJSON: Int64 = 0
+
+    mutating func add(_ findings: OutputChecks.Findings) {
+        outputs += 1
+        if findings.empty { empty += 1 }
+        if findings.refusal { refusal += 1 }
+        if findings.truncated { truncated += 1 }
+        if let invalid = findings.invalidJSON {
+            jsonChecked += 1
+            if invalid { invalidJSON += 1 }
+        }
+    }
+
+    /// One quality row per check: every output scored, 1 for each with the problem.
+    var rows: [(name: String, totals: QualityTotals)] {
+        var rows = [
+            (OutputChecks.emptyOutput, QualityTotals(count: outputs, scored: outputs, sum: Decimal(empty))),
+            (OutputChecks.refusal, QualityTotals(count: outputs, scored: outputs, sum: Decimal(refusal))),
+            (OutputChecks.truncated, QualityTotals(count: outputs, scored: outputs, sum: Decimal(truncated))),
+        ]
+        if jsonChecked > 0 {
+            rows.append((OutputChecks.invalidJSON, QualityTotals(count: jsonChecked, scored: jsonChecked, sum: Decimal(invalidJSON))))
+        }
+        return rows
     }
 }
 

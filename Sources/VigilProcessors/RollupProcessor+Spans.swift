@@ -137,9 +137,8 @@ extension RollupProcessor {
                 }
             }
             if let reasons = try cells[18].decode([String]?.self) {
-                let checks = OutputChecks.scores(output: try cells[17].decode(String?.self), finishReasons: reasons, jsonRequested: try cells[19].decode(Bool.self))
-                for (name, score) in checks {
-                    fold.quality[qualityKey.named(name), default: QualityTotals()].add(score: Decimal(score))
+                if let findings = OutputChecks.check(output: try cells[17].decode(String?.self), finishReasons: reasons, jsonRequested: try cells[19].decode(Bool.self)) {
+                    fold.checks[qualityKey, default: CheckTotals()].add(findings)
                 }
             }
         }

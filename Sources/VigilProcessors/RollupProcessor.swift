@@ -29,8 +29,9 @@ public struct RollupProcessor: Processor {
         var fold = BatchFold()
         try await foldSpans(after: after, through: through, into: &fold, on: connection, logger: logger)
         fold.coarser = fold.rollups.coarserTiers()
-        fold.qualityTiers = QualityTiers(minute: fold.quality)
+        fold.qualityTiers = QualityTiers(minute: fold.quality, checks: fold.checks)
         fold.quality = [:]
+        fold.checks = [:]
         return fold
     }
 
@@ -110,6 +111,8 @@ public struct BatchFold: Sendable {
     var unpriced: [UnpricedKey: UnpricedSeen] = [:]
     /// Minute quality rows from the spans, while they are read.
     var quality: [QualityKey: QualityTotals] = [:]
+    /// The built-in checks per minute group (name empty), while the spans are read.
+    var checks: [QualityKey: CheckTotals] = [:]
     /// Quality rows of every tier, once the spans are read.
     var qualityTiers = QualityTiers(minute: [:])
     /// The batch's evaluations, attributed at `apply`.
