@@ -102,14 +102,15 @@ public struct ProcessorRunner: Service {
         }
     }
 
-    /// Steps until the offset reaches the head seen. While a whole batch lies beyond the one being
-    /// applied, that next batch is read on `reader` during the current one's transaction; it is
-    /// used only if the current step ends exactly where it begins (another runner may take a turn).
+    /// Steps until the offset reaches the head seen. While whole batches lie beyond the one being
+    /// applied, the next two are read on `reader` during its transaction (the connection runs
+    /// their queries in turn, so Postgres starts the second while Vigil still folds the first);
+    /// a read is used only if the step before it ends exactly where it begins (another runner
+    /// may take a turn), and the reads are dropped otherwise.
     private func catchUp<P: Processor>(_ processor: P, writer: PostgresConnection, reader: PostgresConnection, progressed: (Progress) -> Void) async throws -> Progress {
-        // Where the first step will begin, as far as can be seen without its lock: when more than a
-        // batch lies beyond it, the batch after the first is read while the first is applied. That
-        // first step is an eighth of a batch, so the reading of the second starts the pipeline
-        // without waiting for a whole batch to be read and written first.
+        // Where the first step will begin, as far as can be seen without its lock. When more than
+        // a batch lies beyond it, that first step is an eighth of a batch, so the reads after it
+        // start the pipeline without waiting for a whole batch to be read and written first.
         var head = try await EventReader(executor: reader, logger: logger).head()
         var coming: ClosedRange<Int64>?
         var size = batchSize
@@ -120,28 +121,44 @@ public struct ProcessorRunner: Service {
             coming = (offset + 1)...(offset + size)
         }
         var prefetched: (range: ClosedRange<Int64>, input: P.Input)?
-        while true {
-            let next = coming.flatMap { head - $0.upperBound >= batchSize ? ($0.upperBound + 1)...($0.upperBound + batchSize) : nil }
-            async let nextInput = read(next, with: processor, on: reader)
-            let (progress, batch) = try await step(processor, on: writer, prefetched: prefetched, size: size)
-            size = batchSize
-            let input = try await nextInput
-            progressed(progress)
-            guard batch != nil, progress.offset < progress.head else { return progress }
-            head = progress.head
-            if let next, let input, progress.offset == next.lowerBound - 1 {
-                coming = next
-                prefetched = (next, input)
-            } else {
-                coming = head - progress.offset >= batchSize ? (progress.offset + 1)...(progress.offset + batchSize) : nil
-                prefetched = nil
+        var ahead: [(range: ClosedRange<Int64>, read: Task<P.Input, any Error>)] = []
+        do {
+            while true {
+                while ahead.count < 2, let last = ahead.last?.range ?? coming, head - last.upperBound >= batchSize {
+                    let range = (last.upperBound + 1)...(last.upperBound + batchSize)
+                    ahead.append((range, Task { [logger] in
+                        try await processor.read(after: range.lowerBound - 1, through: range.upperBound, on: reader, logger: logger)
+                    }))
+                }
+                let (progress, batch) = try await step(processor, on: writer, prefetched: prefetched, size: size)
+                size = batchSize
+                progressed(progress)
+                guard batch != nil, progress.offset < progress.head else {
+                    await Self.drop(ahead)
+                    return progress
+                }
+                head = progress.head
+                if let first = ahead.first, progress.offset == first.range.lowerBound - 1 {
+                    ahead.removeFirst()
+                    coming = first.range
+                    prefetched = (first.range, try await first.read.value)
+                } else {
+                    await Self.drop(ahead)
+                    ahead = []
+                    coming = head - progress.offset >= batchSize ? (progress.offset + 1)...(progress.offset + batchSize) : nil
+                    prefetched = nil
+                }
             }
+        } catch {
+            await Self.drop(ahead)
+            throw error
         }
     }
 
-    private func read<P: Processor>(_ range: ClosedRange<Int64>?, with processor: P, on reader: PostgresConnection) async throws -> P.Input? {
-        guard let range else { return nil }
-        return try await processor.read(after: range.lowerBound - 1, through: range.upperBound, on: reader, logger: logger)
+    /// Cancels reads no step will use and waits for them, so none is left on the reader connection.
+    private static func drop<Input>(_ reads: [(range: ClosedRange<Int64>, read: Task<Input, any Error>)]) async {
+        for entry in reads { entry.read.cancel() }
+        for entry in reads { _ = try? await entry.read.value }
     }
 
     /// One batch of at most `size` sequence numbers in one transaction, using `prefetched` when it is the batch's range.
