@@ -13,9 +13,16 @@ struct PreparedWrite: Sendable {
 
     private let payload: Payload
 
-    /// New rows for `COPY table (columns) FROM STDIN`, in its text format.
-    static func copy(into table: String, columns: [String], rows: CopyText) -> PreparedWrite {
-        PreparedWrite(payload: .copy(table: table, columns: columns, rows: rows.buffer))
+    /// New rows for `COPY table (columns) FROM STDIN`, each written by `write` in the text format,
+    /// in the order of `order` (positions into `rows`) when given; nil when there are none.
+    static func copy<Row>(_ rows: [Row], in order: [Int]? = nil, into table: String, columns: [String], write: (inout CopyText, Row) -> Void) -> PreparedWrite? {
+        guard !rows.isEmpty else { return nil }
+        var text = CopyText(reservingCapacity: rows.count * 160)
+        for index in order ?? Array(rows.indices) {
+            write(&text, rows[index])
+            text.endRow()
+        }
+        return PreparedWrite(payload: .copy(table: table, columns: columns, rows: text.buffer))
     }
 
     /// A statement returning no rows.

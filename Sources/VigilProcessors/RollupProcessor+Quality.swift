@@ -88,22 +88,18 @@ extension RollupProcessor {
 
     /// Copies new quality rows into `tier`'s table, in key order.
     private func copy(_ rows: [(key: QualityKey, value: QualityTotals)], into tier: RollupTier) -> PreparedWrite? {
-        guard !rows.isEmpty else { return nil }
-        var text = CopyText(reservingCapacity: rows.count * 96)
-        for index in rows.positions(orderedBy: { (rows[$0].key.projectID, rows[$0].key.bucketMicros) }) {
-            let (key, row) = rows[index]
-            text.int(key.projectID)
-            text.timestamp(micros: key.bucketMicros)
-            text.text(key.service)
-            text.text(key.model)
-            text.text(key.name)
-            text.int(row.count)
-            text.int(row.scored)
-            text.text(row.sum.numericText)
-            text.endRow()
-        }
         let columns = ["project_id", tier.column, "service", "model", "name", "count", "scored", "score_sum"]
-        return .copy(into: tier.qualityTable, columns: columns, rows: text)
+        let order = rows.positions(orderedBy: { (rows[$0].key.projectID, rows[$0].key.bucketMicros) })
+        return .copy(rows, in: order, into: tier.qualityTable, columns: columns) { text, row in
+            text.int(row.key.projectID)
+            text.timestamp(micros: row.key.bucketMicros)
+            text.text(row.key.service)
+            text.text(row.key.model)
+            text.text(row.key.name)
+            text.int(row.value.count)
+            text.int(row.value.scored)
+            text.text(row.value.sum.numericText)
+        }
     }
 
     /// Adds quality rows to `tier`'s stored rows, inserting those that are missing.

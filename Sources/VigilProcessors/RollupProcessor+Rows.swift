@@ -90,30 +90,26 @@ extension RollupProcessor {
 
     /// Copies new rows into `tier`'s table, in key order.
     private func copy(_ rows: [(key: RollupKey, value: RollupTotals)], into tier: RollupTier) -> PreparedWrite? {
-        guard !rows.isEmpty else { return nil }
-        var text = CopyText(reservingCapacity: rows.count * 192)
-        for index in rows.positions(orderedBy: { (rows[$0].key.projectID, rows[$0].key.bucketMicros) }) {
-            let (key, row) = rows[index]
-            text.int(key.projectID)
-            text.timestamp(micros: key.bucketMicros)
-            text.text(key.service)
-            text.text(key.model)
-            text.text(key.operation)
-            text.text(key.status)
-            text.int(row.count)
-            text.int(row.errors)
-            text.int(row.skewed)
-            text.bytea(row.latency.encoded())
-            text.bytea(row.ttft.encoded())
-            text.int(row.inputTokens)
-            text.int(row.outputTokens)
-            text.text(row.cost.numericText)
-            text.int(row.unpriced)
-            text.endRow()
-        }
         let columns = ["project_id", tier.column, "service", "model", "operation", "status", "count", "errors", "skewed",
                        "latency_sketch", "ttft_sketch", "input_tokens", "output_tokens", "cost_usd", "unpriced"]
-        return .copy(into: tier.table, columns: columns, rows: text)
+        let order = rows.positions(orderedBy: { (rows[$0].key.projectID, rows[$0].key.bucketMicros) })
+        return .copy(rows, in: order, into: tier.table, columns: columns) { text, row in
+            text.int(row.key.projectID)
+            text.timestamp(micros: row.key.bucketMicros)
+            text.text(row.key.service)
+            text.text(row.key.model)
+            text.text(row.key.operation)
+            text.text(row.key.status)
+            text.int(row.value.count)
+            text.int(row.value.errors)
+            text.int(row.value.skewed)
+            text.bytea(row.value.latency.encoded())
+            text.bytea(row.value.ttft.encoded())
+            text.int(row.value.inputTokens)
+            text.int(row.value.outputTokens)
+            text.text(row.value.cost.numericText)
+            text.int(row.value.unpriced)
+        }
     }
 
     /// Upserts rows into `tier`: stored ones are replaced by their merged totals.

@@ -28,9 +28,10 @@ extension RollupProcessor {
     }
 
     private func copy(_ rows: [(key: TraceKey, value: TraceTotals)]) -> PreparedWrite? {
-        guard !rows.isEmpty else { return nil }
-        var text = CopyText(reservingCapacity: rows.count * 224)
-        for (key, trace) in rows {
+        let columns = ["project_id", "trace_id", "start_time", "end_time", "root_name", "root_service", "span_count", "llm_calls",
+                       "error_count", "input_tokens", "output_tokens", "cost_usd", "unpriced", "models", "services"]
+        return .copy(rows, into: "trace_summary", columns: columns) { text, row in
+            let (key, trace) = row
             text.int(key.projectID)
             text.text(key.traceID)
             text.timestamp(micros: trace.startMicros)
@@ -46,11 +47,7 @@ extension RollupProcessor {
             text.int(trace.unpriced)
             text.textArray(Self.arrayElements(trace.models))
             text.textArray(Self.arrayElements(trace.services))
-            text.endRow()
         }
-        let columns = ["project_id", "trace_id", "start_time", "end_time", "root_name", "root_service", "span_count", "llm_calls",
-                       "error_count", "input_tokens", "output_tokens", "cost_usd", "unpriced", "models", "services"]
-        return .copy(into: "trace_summary", columns: columns, rows: text)
     }
 
     /// A set's elements as the upsert stores them: sorted, and none for a set of one empty text
