@@ -131,15 +131,13 @@ extension RollupProcessor {
             }
             if let eventsJSON = try cells[16].decode(String?.self),
                let events = try? JSONSerialization.jsonObject(with: Data(eventsJSON.utf8)) as? [[Any]] {
-                for event in events {
-                    guard event.count == 3, let name = event[0] as? String, !name.isEmpty else { continue }
-                    fold.quality[qualityKey.named(name), default: QualityTotals()].add(score: Self.score(event[1] as? String, label: event[2] as? String))
+                for case let (name, score)? in events.map(Self.evaluation(fields:)) {
+                    fold.quality[qualityKey.named(name), default: QualityTotals()].add(score: score)
                 }
             }
-            if let reasons = try cells[18].decode([String]?.self) {
-                if let findings = OutputChecks.check(output: try cells[17].decode(String?.self), finishReasons: reasons, jsonRequested: try cells[19].decode(Bool.self)) {
-                    fold.checks[qualityKey, default: CheckTotals()].add(findings)
-                }
+            if let reasons = try cells[18].decode([String]?.self),
+               let findings = OutputChecks.check(output: try cells[17].decode(String?.self), finishReasons: reasons, jsonRequested: try cells[19].decode(Bool.self)) {
+                fold.checks[qualityKey, default: CheckTotals()].add(findings)
             }
         }
         try await attribute(attributed, of: &fold.evaluations, on: connection, logger: logger)
@@ -148,9 +146,13 @@ extension RollupProcessor {
     /// An evaluation sent as the JSON array [name, score, label] (texts or nulls): its name and
     /// score, or nil when there is none or it has no name.
     static func evaluation(_ json: String?) -> (name: String, score: Decimal?)? {
-        guard let json, let fields = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any], fields.count == 3,
-              let name = fields[0] as? String, !name.isEmpty
-        else { return nil }
+        guard let json, let fields = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any] else { return nil }
+        return evaluation(fields: fields)
+    }
+
+    /// An evaluation's [name, score, label], parsed: its name and score, or nil without a name.
+    static func evaluation(fields: [Any]) -> (name: String, score: Decimal?)? {
+        guard fields.count == 3, let name = fields[0] as? String, !name.isEmpty else { return nil }
         return (name, score(fields[1] as? String, label: fields[2] as? String))
     }
 }
