@@ -47,14 +47,6 @@ enum OutputChecks {
         return findings
     }
 
-    /// The check scores of one span by name: 1 when the problem is present, 0 when not.
-    static func scores(output: String?, finishReasons: [String], jsonRequested: Bool) -> [(String, Int)] {
-        guard let findings = check(output: output, finishReasons: finishReasons, jsonRequested: jsonRequested) else { return [] }
-        var scores = [(emptyOutput, findings.empty ? 1 : 0), (refusal, findings.refusal ? 1 : 0), (truncated, findings.truncated ? 1 : 0)]
-        if let invalid = findings.invalidJSON { scores.append((invalidJSON, invalid ? 1 : 0)) }
-        return scores
-    }
-
     /// The text of an output attribute (the text parts of `gen_ai.output.messages` when it is that
     /// JSON form, otherwise the attribute itself) and whether it holds tool calls, which are output too.
     static func text(of output: String) -> (text: String, toolCalls: Bool) {

@@ -1,10 +1,19 @@
+import Foundation
 import Testing
 @testable import VigilProcessors
 
 @Suite("Built-in output checks")
 struct OutputChecksTests {
+    /// One span's check scores by name (1 when the problem is present), as the quality rows the
+    /// processor makes of them.
     func scores(_ output: String?, reasons: [String] = ["stop"], json: Bool = false) -> [String: Int] {
-        Dictionary(uniqueKeysWithValues: OutputChecks.scores(output: output, finishReasons: reasons, jsonRequested: json))
+        guard let findings = OutputChecks.check(output: output, finishReasons: reasons, jsonRequested: json) else { return [:] }
+        var totals = CheckTotals()
+        totals.add(findings)
+        return Dictionary(uniqueKeysWithValues: totals.rows.map { row in
+            #expect(row.totals.count == 1 && row.totals.scored == 1, "\(row.name): one span, one score")
+            return (row.name, NSDecimalNumber(decimal: row.totals.sum).intValue)
+        })
     }
 
     @Test("a span without an output attribute is not checked")
