@@ -762,13 +762,17 @@ def replay_phase(args, workdir: Path, stamp: str, cpu_postmaster) -> dict:
     for line in status_text.splitlines():
         print(f"     {line}")
     if runs and runs[-1]["finished"]:
-        counted, traces_db, quality = psql(url, "SELECT (SELECT coalesce(sum(count), 0) FROM rollup_minute), "
-                                                "(SELECT count(*) FROM trace_summary), (SELECT count(*) FROM quality_minute)").split("|")
+        counted, traces_db, checked = psql(url, "SELECT (SELECT coalesce(sum(count), 0) FROM rollup_minute), "
+                                                "(SELECT count(*) FROM trace_summary), "
+                                                "(SELECT coalesce(sum(checked_outputs), 0) FROM rollup_minute)").split("|")
         rollups = int(psql(url, "SELECT count(*) FROM rollup_minute"))
-        ok = int(counted) == copied and int(traces_db) == traces
+        # Each trace has two LLM calls that carry output, its 5th and 8th spans (SpanEvents).
+        outputs = 2 * (copied // 8) + (1 if copied % 8 >= 5 else 0)
+        ok = int(counted) == copied and int(traces_db) == traces and int(checked) == outputs
         out["check"] = ok
-        print(f"   check: rollup_minute counts {int(counted):,} spans in {rollups:,} rows (want {copied:,}); "
-              f"trace_summary {int(traces_db):,} traces (want {traces:,}); quality_minute {int(quality):,} rows: "
+        print(f"   check: rollup_minute counts {int(counted):,} spans in {rollups:,} rows (want {copied:,}) "
+              f"and {int(checked):,} checked outputs (want {outputs:,}); "
+              f"trace_summary {int(traces_db):,} traces (want {traces:,}): "
               + ("OK" if ok else "MISMATCH"))
         if not ok:
             raise RuntimeError("the replayed rollups do not account for every loaded span")

@@ -5,8 +5,8 @@ internal import VigilCore
 
 /// Output quality, folded by the rollup processor in the same transaction as the rollups:
 /// evaluations from every source (API evaluations and evaluation log records are read with the
-/// batch's spans, in `foldSpans`), and the built-in checks on LLM spans that carry output.
-/// Quality rows add up in SQL, tier by tier.
+/// batch's spans, in `foldSpans`). Quality rows add up in SQL, tier by tier. (The built-in checks
+/// on LLM output are counted in the rollup rows themselves: `CheckTotals`.)
 extension RollupProcessor {
     /// Gives the API evaluations that name a span (by their position in `evaluations`) that
     /// span's service and model; either stays nil when the span or the field is missing.
@@ -151,11 +151,7 @@ struct Evaluation: Sendable {
 struct QualityTiers: Sendable {
     var rows: [RollupTier: [QualityKey: QualityTotals]] = [:]
 
-    init(minute: [QualityKey: QualityTotals], checks: [QualityKey: CheckTotals] = [:]) {
-        var minute = minute
-        for (key, totals) in checks {
-            for (name, row) in totals.rows { minute[key.named(name), default: QualityTotals()].merge(row) }
-        }
+    init(minute: [QualityKey: QualityTotals]) {
         rows[.minute] = minute
         var finer = minute
         for tier in RollupTier.all.dropFirst() {
@@ -178,42 +174,7 @@ struct QualityTiers: Sendable {
     }
 }
 
-/// The built-in checks of a group's LLM outputs, counted while the spans are read (one entry per
-/// group rather than one per check); they become a quality row per check with `rows`.
-struct CheckTotals: Sendable {
-    var outputs: Int64 = 0
-    var empty: Int64 = 0
-    var refusal: Int64 = 0
-    var truncated: Int64 = 0
-    var jsonChecked: Int64 = 0
-    var invalidJSON: Int64 = 0
-
-    mutating func add(_ findings: OutputChecks.Findings) {
-        outputs += 1
-        if findings.empty { empty += 1 }
-        if findings.refusal { refusal += 1 }
-        if findings.truncated { truncated += 1 }
-        if let invalid = findings.invalidJSON {
-            jsonChecked += 1
-            if invalid { invalidJSON += 1 }
-        }
-    }
-
-    /// One quality row per check: every output scored, 1 for each with the problem.
-    var rows: [(name: String, totals: QualityTotals)] {
-        var rows = [
-            (OutputChecks.emptyOutput, QualityTotals(count: outputs, scored: outputs, sum: Decimal(empty))),
-            (OutputChecks.refusal, QualityTotals(count: outputs, scored: outputs, sum: Decimal(refusal))),
-            (OutputChecks.truncated, QualityTotals(count: outputs, scored: outputs, sum: Decimal(truncated))),
-        ]
-        if jsonChecked > 0 {
-            rows.append((OutputChecks.invalidJSON, QualityTotals(count: jsonChecked, scored: jsonChecked, sum: Decimal(invalidJSON))))
-        }
-        return rows
-    }
-}
-
-/// The key of one quality row: project × bucket × service × model × evaluation or check name.
+/// The key of one quality row: project × bucket × service × model × evaluation name.
 struct QualityKey: Hashable {
     var projectID: Int64
     var bucketMicros: Int64
@@ -236,23 +197,23 @@ struct QualityKey: Hashable {
     }
 }
 
-/// One quality row's totals: how many, how many had a score, their exact sum.
-struct QualityTotals {
-    var count: Int64 = 0
-    var scored: Int64 = 0
-    var sum = Decimal(0)
+/// One quality row's totals: how many, how many had a score, their exact sum (the type the reader returns).
+typealias QualityTotals = RollupReader.QualityTotals
 
+extension QualityTotals {
+    init(count: Int64, scored: Int64, sum: Decimal) {
+        self.init()
+        self.count = count
+        self.scored = scored
+        self.sum = sum
+    }
+
+    /// Adds one evaluation, scored or not.
     mutating func add(score: Decimal?) {
         count += 1
         if let score {
             scored += 1
             sum += score
         }
-    }
-
-    mutating func merge(_ other: QualityTotals) {
-        count += other.count
-        scored += other.scored
-        sum += other.sum
     }
 }

@@ -68,7 +68,8 @@ extension RollupProcessor {
     private func storedRows(_ keys: [RollupKey], of tier: RollupTier, on transaction: PostgresConnection, logger: Logger) async throws -> [(RollupKey, RollupTotals)] {
         let rows = try await transaction.query("""
             SELECT r.project_id, k.bucket_us, r.service, r.model, r.operation, r.status,
-                   r.count, r.errors, r.skewed, r.latency_sketch, r.ttft_sketch, r.input_tokens, r.output_tokens, r.cost_usd::text, r.unpriced
+                   r.count, r.errors, r.skewed, r.latency_sketch, r.ttft_sketch, r.input_tokens, r.output_tokens, r.cost_usd::text, r.unpriced,
+                   \(unescaped: Self.checkColumns.map { "r." + $0 }.joined(separator: ", "))
             FROM \(unescaped: tier.table) r
             JOIN unnest(\(keys.map(\.projectID)), \(keys.map(\.bucketMicros)), \(keys.map(\.service)), \(keys.map(\.model)), \(keys.map(\.operation)), \(keys.map(\.status)))
                  AS k(project_id, bucket_us, service, model, operation, status)
@@ -76,14 +77,27 @@ extension RollupProcessor {
              AND r.service = k.service AND r.model = k.model AND r.operation = k.operation AND r.status = k.status
             """, logger: logger)
         var stored: [(RollupKey, RollupTotals)] = []
-        for try await row in rows.decode((Int64, Int64, String, String, String, String, Int64, Int64, Int64, ByteBuffer, ByteBuffer, Int64, Int64, String, Int64).self) {
-            let key = RollupKey(projectID: row.0, bucketMicros: row.1, service: row.2, model: row.3, operation: row.4, status: row.5)
-            guard let latency = QuantileSketch(encoded: Array(buffer: row.9)), let ttft = QuantileSketch(encoded: Array(buffer: row.10)),
-                  let cost = Decimal(string: row.13, locale: Locale(identifier: "en_US_POSIX"))
+        for try await row in rows {
+            let cells = row.makeRandomAccess()
+            let key = RollupKey(
+                projectID: try cells[0].decode(Int64.self), bucketMicros: try cells[1].decode(Int64.self), service: try cells[2].decode(String.self),
+                model: try cells[3].decode(String.self), operation: try cells[4].decode(String.self), status: try cells[5].decode(String.self)
+            )
+            guard let latency = QuantileSketch(encoded: Array(buffer: try cells[9].decode(ByteBuffer.self))),
+                  let ttft = QuantileSketch(encoded: Array(buffer: try cells[10].decode(ByteBuffer.self))),
+                  let cost = Decimal(string: try cells[13].decode(String.self), locale: Locale(identifier: "en_US_POSIX"))
             else {
-                throw VigilError(.unavailable, "a stored \(tier.table) row of \(row.2)/\(row.3) is unreadable; run vigil replay rollup")
+                throw VigilError(.unavailable, "a stored \(tier.table) row of \(key.service)/\(key.model) is unreadable; run vigil replay rollup")
             }
-            stored.append((key, RollupTotals(count: row.6, errors: row.7, skewed: row.8, latency: latency, ttft: ttft, inputTokens: row.11, outputTokens: row.12, cost: cost, unpriced: row.14)))
+            let checks = CheckTotals(
+                outputs: try cells[15].decode(Int64.self), empty: try cells[16].decode(Int64.self), refusal: try cells[17].decode(Int64.self),
+                truncated: try cells[18].decode(Int64.self), jsonChecked: try cells[19].decode(Int64.self), invalidJSON: try cells[20].decode(Int64.self)
+            )
+            stored.append((key, RollupTotals(
+                count: try cells[6].decode(Int64.self), errors: try cells[7].decode(Int64.self), skewed: try cells[8].decode(Int64.self),
+                latency: latency, ttft: ttft, inputTokens: try cells[11].decode(Int64.self), outputTokens: try cells[12].decode(Int64.self),
+                cost: cost, unpriced: try cells[14].decode(Int64.self), checks: checks
+            )))
         }
         return stored
     }
@@ -91,7 +105,7 @@ extension RollupProcessor {
     /// Copies new rows into `tier`'s table, in key order.
     private func copy(_ rows: [(key: RollupKey, value: RollupTotals)], into tier: RollupTier) -> PreparedWrite? {
         let columns = ["project_id", tier.column, "service", "model", "operation", "status", "count", "errors", "skewed",
-                       "latency_sketch", "ttft_sketch", "input_tokens", "output_tokens", "cost_usd", "unpriced"]
+                       "latency_sketch", "ttft_sketch", "input_tokens", "output_tokens", "cost_usd", "unpriced"] + Self.checkColumns
         let order = rows.positions(orderedBy: { (rows[$0].key.projectID, rows[$0].key.bucketMicros) })
         return .copy(rows, in: order, into: tier.table, columns: columns) { text, row in
             text.int(row.key.projectID)
@@ -109,6 +123,12 @@ extension RollupProcessor {
             text.int(row.value.outputTokens)
             text.text(row.value.cost.numericText)
             text.int(row.value.unpriced)
+            text.int(row.value.checks.outputs)
+            text.int(row.value.checks.empty)
+            text.int(row.value.checks.refusal)
+            text.int(row.value.checks.truncated)
+            text.int(row.value.checks.jsonChecked)
+            text.int(row.value.checks.invalidJSON)
         }
     }
 
@@ -116,21 +136,29 @@ extension RollupProcessor {
     private func upsert(_ merged: [(key: RollupKey, value: RollupTotals)], into tier: RollupTier) -> PreparedWrite? {
         guard !merged.isEmpty else { return nil }
         let rows = merged.inKeyOrder()
+        let checks = Self.checkColumns.joined(separator: ", ")
         return .query("""
             INSERT INTO \(unescaped: tier.table) (project_id, \(unescaped: tier.column), service, model, operation, status, count, errors, skewed,
-                                       latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced)
+                                       latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced, \(unescaped: checks))
             SELECT project_id, 'epoch'::timestamptz + bucket_us::float8 * interval '1 microsecond', service, model, operation, status,
-                   count, errors, skewed, latency, ttft, input_tokens, output_tokens, cost::numeric, unpriced
+                   count, errors, skewed, latency, ttft, input_tokens, output_tokens, cost::numeric, unpriced, \(unescaped: checks)
             FROM unnest(\(rows.map(\.key.projectID)), \(rows.map(\.key.bucketMicros)), \(rows.map(\.key.service)), \(rows.map(\.key.model)),
                         \(rows.map(\.key.operation)), \(rows.map(\.key.status)), \(rows.map(\.value.count)), \(rows.map(\.value.errors)),
                         \(rows.map(\.value.skewed)), \(rows.map { ByteBuffer(bytes: $0.value.latency.encoded()) }), \(rows.map { ByteBuffer(bytes: $0.value.ttft.encoded()) }),
-                        \(rows.map(\.value.inputTokens)), \(rows.map(\.value.outputTokens)), \(rows.map(\.value.cost.numericText)), \(rows.map(\.value.unpriced)))
-                 AS r(project_id, bucket_us, service, model, operation, status, count, errors, skewed, latency, ttft, input_tokens, output_tokens, cost, unpriced)
+                        \(rows.map(\.value.inputTokens)), \(rows.map(\.value.outputTokens)), \(rows.map(\.value.cost.numericText)), \(rows.map(\.value.unpriced)),
+                        \(rows.map(\.value.checks.outputs)), \(rows.map(\.value.checks.empty)), \(rows.map(\.value.checks.refusal)),
+                        \(rows.map(\.value.checks.truncated)), \(rows.map(\.value.checks.jsonChecked)), \(rows.map(\.value.checks.invalidJSON)))
+                 AS r(project_id, bucket_us, service, model, operation, status, count, errors, skewed, latency, ttft, input_tokens, output_tokens, cost, unpriced,
+                      \(unescaped: checks))
             ON CONFLICT (project_id, \(unescaped: tier.column), service, model, operation, status) DO UPDATE SET
                 count = excluded.count, errors = excluded.errors, skewed = excluded.skewed,
                 latency_sketch = excluded.latency_sketch, ttft_sketch = excluded.ttft_sketch,
                 input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
-                cost_usd = excluded.cost_usd, unpriced = excluded.unpriced
+                cost_usd = excluded.cost_usd, unpriced = excluded.unpriced,
+                \(unescaped: Self.checkColumns.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
             """)
     }
+
+    /// The rollup tables' check columns, in the order of `CheckTotals`' fields.
+    static let checkColumns = ["checked_outputs", "empty_outputs", "refusals", "truncated_outputs", "json_outputs", "invalid_json_outputs"]
 }

@@ -116,8 +116,14 @@ extension RollupProcessor {
                     fold.unpriced[unpricedKey, default: UnpricedSeen(micros: micros)].add(micros: micros)
                 }
             }
+            var findings: OutputChecks.Findings?
+            if let reasons = try cells[18].decode([String]?.self) {
+                findings = OutputChecks.check(output: try cells[17].decode(String?.self), finishReasons: reasons, jsonRequested: try cells[19].decode(Bool.self))
+            }
             // Mutated in place: a copy of the totals would copy their sketches' buckets.
-            fold.rollups[key, default: RollupTotals()].add(isError: isError, durationNanos: durationNanos, ttftMillis: ttftMillis, input: input, output: output, cost: cost)
+            fold.rollups[key, default: RollupTotals()].add(
+                isError: isError, durationNanos: durationNanos, ttftMillis: ttftMillis, input: input, output: output, cost: cost, findings: findings
+            )
             if !traceID.isEmpty {
                 fold.traces[TraceKey(projectID: project, traceID: traceID), default: TraceTotals()].add(
                     span: try cells[14].decode(String.self), isRoot: try cells[13].decode(String?.self) == nil, service: service, model: model,
@@ -134,10 +140,6 @@ extension RollupProcessor {
                 for case let (name, score)? in events.map(Self.evaluation(fields:)) {
                     fold.quality[qualityKey.named(name), default: QualityTotals()].add(score: score)
                 }
-            }
-            if let reasons = try cells[18].decode([String]?.self),
-               let findings = OutputChecks.check(output: try cells[17].decode(String?.self), finishReasons: reasons, jsonRequested: try cells[19].decode(Bool.self)) {
-                fold.checks[qualityKey, default: CheckTotals()].add(findings)
             }
         }
         try await attribute(attributed, of: &fold.evaluations, on: connection, logger: logger)

@@ -5,8 +5,9 @@ internal import VigilCore
 
 /// The `rollup` processor: folds spans into per-minute rollups by project, service, model,
 /// operation and status — count, errors, clock-skewed spans, latency and time-to-first-token
-/// sketches, input and output tokens, exact cost — with hourly and daily tiers of the same rows;
-/// keeps per-trace summaries, output quality and the list of models seen without a price.
+/// sketches, input and output tokens, exact cost, the built-in checks of LLM output — with
+/// ten-minute, hourly and daily tiers of the same rows; keeps per-trace summaries, evaluations
+/// (output quality) and the list of models seen without a price.
 public struct RollupProcessor: Processor {
     /// `rollup`.
     public let name = "rollup"
@@ -29,9 +30,8 @@ public struct RollupProcessor: Processor {
         var fold = BatchFold()
         try await foldSpans(after: after, through: through, into: &fold, on: connection, logger: logger)
         fold.coarser = fold.rollups.coarserTiers()
-        fold.qualityTiers = QualityTiers(minute: fold.quality, checks: fold.checks)
+        fold.qualityTiers = QualityTiers(minute: fold.quality)
         fold.quality = [:]
-        fold.checks = [:]
         return fold
     }
 
@@ -111,8 +111,6 @@ public struct BatchFold: Sendable {
     var unpriced: [UnpricedKey: UnpricedSeen] = [:]
     /// Minute quality rows from the spans, while they are read.
     var quality: [QualityKey: QualityTotals] = [:]
-    /// The built-in checks per minute group (name empty), while the spans are read.
-    var checks: [QualityKey: CheckTotals] = [:]
     /// Quality rows of every tier, once the spans are read.
     var qualityTiers = QualityTiers(minute: [:])
     /// The batch's evaluations, attributed at `apply`.

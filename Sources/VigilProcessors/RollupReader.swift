@@ -43,7 +43,8 @@ public struct RollupReader: Sendable {
         public var costUSD = Decimal(0)
         /// LLM calls whose model has no price.
         public var unpricedCalls: Int64 = 0
-        /// Output quality by evaluation or check name: how many, how many had a score, their exact sum.
+        /// Output quality by evaluation or check name: how many, how many had a score, their exact
+        /// sum. The built-in checks are in every grouping, evaluations in groupings by service and model alone.
         public var quality: [String: QualityTotals] = [:]
 
         /// An empty group with these dimension values.
@@ -122,7 +123,8 @@ public struct RollupReader: Sendable {
         var groups = try await fold(segments, filter: filter, keys: groupBy.map(\.rawValue)) { values in
             Group(dimensions: zip(groupBy, values).map { ($0, $1) })
         }
-        // Quality is kept per service and model; it joins groupings by those alone.
+        // Evaluations are kept per service and model; they join groupings by those alone. (The
+        // built-in checks are columns of the rollup rows, read by `fold`.)
         if groupBy.allSatisfy({ $0 == .service || $0 == .model }) {
             let rows = try await executor.execute(
                 Self.query(segments, filter: filter, keys: groupBy.map(\.rawValue) + ["name"], table: \.qualityTable, columns: "count, scored, score_sum", aggregates: """
@@ -172,10 +174,11 @@ public struct RollupReader: Sendable {
         guard !segments.isEmpty else { return [:] }
         let rows = try await executor.execute(
             Self.query(segments, filter: filter, keys: keys, table: \.table, columns: """
-                count, errors, skewed, latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced
+                count, errors, skewed, latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced, \(RollupProcessor.checkColumns.joined(separator: ", "))
                 """, aggregates: """
                 sum(count)::bigint, sum(errors)::bigint, sum(skewed)::bigint, string_agg(latency_sketch, ''::bytea), string_agg(ttft_sketch, ''::bytea),
-                sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cost_usd)::text, sum(unpriced)::bigint
+                sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cost_usd)::text, sum(unpriced)::bigint,
+                \(RollupProcessor.checkColumns.map { "sum(\($0))::bigint" }.joined(separator: ", "))
                 """),
             logger: logger
         )
@@ -201,6 +204,11 @@ public struct RollupReader: Sendable {
             group.outputTokens = try cells[k + 6].decode(Int64.self)
             group.costUSD = try Self.decimal(cells[k + 7].decode(String.self))
             group.unpricedCalls = try cells[k + 8].decode(Int64.self)
+            let checks = CheckTotals(
+                outputs: try cells[k + 9].decode(Int64.self), empty: try cells[k + 10].decode(Int64.self), refusal: try cells[k + 11].decode(Int64.self),
+                truncated: try cells[k + 12].decode(Int64.self), jsonChecked: try cells[k + 13].decode(Int64.self), invalidJSON: try cells[k + 14].decode(Int64.self)
+            )
+            for (name, totals) in checks.rows { group.quality[name] = totals }
             groups[values] = group
         }
         return groups

@@ -30,10 +30,13 @@ struct RollupTotals: Sendable {
     var outputTokens: Int64 = 0
     var cost = Decimal(0)
     var unpriced: Int64 = 0
+    /// The built-in checks of the rows' LLM outputs.
+    var checks = CheckTotals()
 
     /// Adds one span. `cost` is nil for a span that is not a priced LLM call with tokens, and
-    /// `.some(nil)` for a call whose model has no price.
-    mutating func add(isError: Bool, durationNanos: Int64, ttftMillis: Double?, input: Int64?, output: Int64?, cost: Decimal??) {
+    /// `.some(nil)` for a call whose model has no price; `findings` are the checks of its output,
+    /// nil when it carries none.
+    mutating func add(isError: Bool, durationNanos: Int64, ttftMillis: Double?, input: Int64?, output: Int64?, cost: Decimal??, findings: OutputChecks.Findings? = nil) {
         count += 1
         if isError { errors += 1 }
         if durationNanos < 0 {
@@ -49,6 +52,7 @@ struct RollupTotals: Sendable {
         case .some(.none): unpriced += 1
         case .none: break
         }
+        if let findings { checks.add(findings) }
     }
 
     mutating func merge(_ other: RollupTotals) {
@@ -61,6 +65,55 @@ struct RollupTotals: Sendable {
         outputTokens += other.outputTokens
         cost += other.cost
         unpriced += other.unpriced
+        checks.merge(other.checks)
+    }
+}
+
+/// The built-in checks of a row's LLM outputs (`OutputChecks`): how many outputs were checked,
+/// how many had each problem. Readers report each check as a quality score (`rows`).
+struct CheckTotals: Sendable, Equatable {
+    /// LLM spans that carried output.
+    var outputs: Int64 = 0
+    var empty: Int64 = 0
+    var refusal: Int64 = 0
+    var truncated: Int64 = 0
+    /// Outputs of calls that asked for JSON.
+    var jsonChecked: Int64 = 0
+    var invalidJSON: Int64 = 0
+
+    mutating func add(_ findings: OutputChecks.Findings) {
+        outputs += 1
+        if findings.empty { empty += 1 }
+        if findings.refusal { refusal += 1 }
+        if findings.truncated { truncated += 1 }
+        if let invalid = findings.invalidJSON {
+            jsonChecked += 1
+            if invalid { invalidJSON += 1 }
+        }
+    }
+
+    mutating func merge(_ other: CheckTotals) {
+        outputs += other.outputs
+        empty += other.empty
+        refusal += other.refusal
+        truncated += other.truncated
+        jsonChecked += other.jsonChecked
+        invalidJSON += other.invalidJSON
+    }
+
+    /// Each check as a quality score: every output checked is scored, 1 for each with the
+    /// problem. None without outputs; the JSON check only where JSON was asked for.
+    var rows: [(name: String, totals: QualityTotals)] {
+        guard outputs > 0 else { return [] }
+        var rows = [
+            (OutputChecks.emptyOutput, QualityTotals(count: outputs, scored: outputs, sum: Decimal(empty))),
+            (OutputChecks.refusal, QualityTotals(count: outputs, scored: outputs, sum: Decimal(refusal))),
+            (OutputChecks.truncated, QualityTotals(count: outputs, scored: outputs, sum: Decimal(truncated))),
+        ]
+        if jsonChecked > 0 {
+            rows.append((OutputChecks.invalidJSON, QualityTotals(count: jsonChecked, scored: jsonChecked, sum: Decimal(invalidJSON))))
+        }
+        return rows
     }
 }
 

@@ -55,4 +55,25 @@ struct OutputChecksTests {
         #expect(scores("[1, 2, 3]")["check.empty_output"] == 0, "not messages: the attribute itself is the output")
         #expect(scores("[{\"content\": \"cut")["check.empty_output"] == 0, "not JSON: the attribute itself is the output")
     }
+
+    @Test("a rollup row's checks add up across spans and rows; a row without LLM output reports no check")
+    func totalsAcrossRows() {
+        func findings(_ output: String, reasons: [String] = ["stop"], json: Bool = false) -> OutputChecks.Findings {
+            OutputChecks.check(output: output, finishReasons: reasons, jsonRequested: json)!
+        }
+        var first = RollupTotals()
+        first.add(isError: false, durationNanos: 1_000_000, ttftMillis: nil, input: 1, output: 1, cost: nil, findings: findings(""))
+        first.add(isError: false, durationNanos: 1_000_000, ttftMillis: nil, input: 1, output: 1, cost: nil, findings: findings("{", json: true))
+        var second = RollupTotals()
+        second.add(isError: true, durationNanos: 1_000_000, ttftMillis: nil, input: nil, output: nil, cost: nil)
+        #expect(second.checks.rows.isEmpty, "a span without output is not checked")
+        second.add(isError: false, durationNanos: 1_000_000, ttftMillis: nil, input: 1, output: 1, cost: nil, findings: findings("It was", reasons: ["length"]))
+        first.merge(second)
+        #expect(first.checks == CheckTotals(outputs: 3, empty: 1, refusal: 0, truncated: 1, jsonChecked: 1, invalidJSON: 1))
+        let rows = Dictionary(uniqueKeysWithValues: first.checks.rows.map { ($0.name, $0.totals) })
+        #expect(rows["check.empty_output"] == QualityTotals(count: 3, scored: 3, sum: 1))
+        #expect(rows["check.refusal"] == QualityTotals(count: 3, scored: 3, sum: 0))
+        #expect(rows["check.truncated"] == QualityTotals(count: 3, scored: 3, sum: 1))
+        #expect(rows["check.invalid_json"] == QualityTotals(count: 1, scored: 1, sum: 1), "only the output that asked for JSON")
+    }
 }

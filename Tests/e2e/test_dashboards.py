@@ -25,6 +25,7 @@ import random
 import re
 import subprocess
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
@@ -63,16 +64,16 @@ MODELS = {  # as the app names it -> as Vigil normalises it
     "claude-3-5-sonnet-20241022": "claude-3-5-sonnet",
     "in-house-llm-v3": "in-house-llm-v3",  # no price: an unpriced model
 }
-# (output, finish reasons, JSON requested): plain answers, a refusal, an empty output, one cut off
-# by the length limit, and JSON that parses and JSON that does not.
+# (output, finish reasons, JSON requested, what the built-in checks flag): plain answers, a refusal,
+# an empty output, one cut off by the length limit, and JSON that parses and JSON that does not.
 OUTPUTS = [
-    ("Paris is the capital of France.", ("stop",), False),
-    ("Here are three options for the trip.", ("stop",), False),
-    ("I'm sorry, but I can't help with that.", ("stop",), False),
-    ("", ("stop",), False),
-    ("The answer begins with a long", ("length",), False),
-    ('{"city": "Paris", "ok": true}', ("stop",), True),
-    ('{"city": "Paris", "ok": tru', ("stop",), True),
+    ("Paris is the capital of France.", ("stop",), False, ()),
+    ("Here are three options for the trip.", ("stop",), False, ()),
+    ("I'm sorry, but I can't help with that.", ("stop",), False, ("refusal",)),
+    ("", ("stop",), False, ("empty",)),
+    ("The answer begins with a long", ("length",), False, ("truncated",)),
+    ('{"city": "Paris", "ok": true}', ("stop",), True, ()),
+    ('{"city": "Paris", "ok": tru', ("stop",), True, ("invalid_json",)),
 ]
 
 
@@ -473,6 +474,9 @@ def check_result(what: str, target: dict, result: Result, must_have_data: bool) 
 class Sent:
     spans: int = 0
     llm_calls: int = 0
+    # outputs flagged per built-in check, and outputs that asked for JSON
+    flagged: Counter = field(default_factory=Counter)
+    json_requested: int = 0
     evaluations: list[dict] = field(default_factory=list)
     first_ns: int = 0
     last_ns: int = 0
@@ -513,7 +517,9 @@ def send_traffic(endpoint: str, key: str, seed: int = 11) -> Sent:
             end = start
             for call in range(rng.randint(2, 4) if agent else 1):
                 raw_model = rng.choice(list(MODELS))
-                output, reasons, json_requested = rng.choice(OUTPUTS)
+                output, reasons, json_requested, flags = rng.choice(OUTPUTS)
+                sent.flagged.update(flags)
+                sent.json_requested += json_requested
                 call_start = end + int(rng.uniform(0, 50) * 1e6)
                 call_end = call_start + int(rng.lognormvariate(6.0, 0.7) * 1e6)
                 attributes = {
@@ -669,12 +675,12 @@ def filled(vigil, keys, database):
 
     def caught_up():
         spans = int(database.scalar("SELECT coalesce(sum(count), 0) FROM rollup_minute"))
-        evaluations = int(database.scalar("SELECT coalesce(sum(count), 0) FROM quality_minute WHERE name NOT LIKE 'check.%'"))
+        evaluations = int(database.scalar("SELECT coalesce(sum(count), 0) FROM quality_minute"))
         return spans == sent.spans and evaluations == len(sent.evaluations)
 
     wait_until(caught_up, 90, "the rollup processor to fold every span and evaluation", interval=0.25)
-    checks = set(database.scalar("SELECT string_agg(DISTINCT name, ',') FROM quality_minute WHERE name LIKE 'check.%'").split(","))
-    assert checks == {"check.empty_output", "check.refusal", "check.truncated", "check.invalid_json"}, checks
+    flagged = database.scalar("SELECT concat_ws(',', sum(empty_outputs), sum(refusals), sum(truncated_outputs), sum(invalid_json_outputs)) FROM rollup_minute")
+    assert all(int(count) > 0 for count in flagged.split(",")), f"every built-in check flags some output: {flagged}"
     wait_until(lambda: drift_reports_caught_up(database, drift, DRIFT_WINDOW), 60,
                "a drift report of each feature over all its samples and against its pinned baseline", interval=0.25)
     return sent
@@ -746,6 +752,24 @@ def test_overview_numbers_match_what_was_sent(filled, database):
     panel = next(p for p in data_panels(dashboard) if p["title"] == "LLM calls")
     result = run_sql(database.url, grafana.expand(panel["targets"][0]["rawSql"], panel))
     assert int(result.rows[0][0]) == filled.llm_calls
+
+
+def test_quality_check_panels_match_what_was_sent(filled, database):
+    """The built-in check panels of the quality dashboard count what was sent: every LLM call
+    carried output, and each check's rate is the share of those outputs it flags (invalid JSON
+    only among the outputs that asked for JSON)."""
+    dashboard = load(DASHBOARDS_DIR / "quality.json")
+
+    def stat(title: str) -> float:
+        result = run_panel(dashboard, next(p for p in data_panels(dashboard) if p["title"] == title), database)
+        return float(result.rows[0][0])
+
+    assert stat("Outputs checked") == filled.llm_calls
+    assert min(filled.flagged[check] for check in ("empty", "refusal", "truncated", "invalid_json")) > 0, filled.flagged
+    assert stat("Empty output rate") == pytest.approx(filled.flagged["empty"] / filled.llm_calls, rel=1e-12)
+    assert stat("Refusal rate") == pytest.approx(filled.flagged["refusal"] / filled.llm_calls, rel=1e-12)
+    assert stat("Truncated (length) rate") == pytest.approx(filled.flagged["truncated"] / filled.llm_calls, rel=1e-12)
+    assert stat("Invalid JSON rate") == pytest.approx(filled.flagged["invalid_json"] / filled.json_requested, rel=1e-12)
 
 
 # ---------------------------------------------------------------------------------------------
