@@ -81,7 +81,7 @@ enum OpenAPIDocument {
                   "latency_ms": {"type": ["object", "null"], "properties": {"p50": {"type": "number"}, "p90": {"type": "number"}, "p95": {"type": "number"}, "p99": {"type": "number"}}},
                   "ttft_ms": {"type": ["object", "null"], "properties": {"p50": {"type": "number"}, "p90": {"type": "number"}, "p95": {"type": "number"}, "p99": {"type": "number"}}},
                   "input_tokens": {"type": "integer"}, "output_tokens": {"type": "integer"}, "cost_usd": {"type": "number"}, "unpriced_calls": {"type": "integer"},
-                  "quality": {"type": "object", "description": "mean score by evaluation or check name (null when only labels); present for groupings by service and model only", "additionalProperties": {"type": ["number", "null"]}},
+                  "quality": {"type": "object", "description": "mean score by evaluation or built-in check name (null when only labels); evaluations in groupings by service and model only, the checks (check.empty_output, check.refusal, check.truncated, check.invalid_json) in every grouping", "additionalProperties": {"type": ["number", "null"]}},
                   "quality_counts": {"type": "object", "additionalProperties": {"type": "integer"}}}}}}}}}},
               "400": {"description": "bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             }

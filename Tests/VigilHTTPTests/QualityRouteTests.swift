@@ -109,6 +109,13 @@ struct QualityRouteTests {
                 #expect(quality["check.truncated"] as? Double == 0.2)
                 #expect(quality["check.invalid_json"] as? Double == 1, "one span asked for JSON and got a broken one")
             }
+            // The checks are counted in the rollup rows, so they group by status too; evaluations are kept by service and model alone.
+            try await client.execute(uri: "/api/v1/summary?group_by=status&from=\(from)", method: .get, headers: headers(key: harness.readKey, contentType: nil)) { response in
+                let groups = try json(response.body)["groups"] as? [[String: Any]] ?? []
+                let checked = groups.map { ($0["quality_counts"] as? [String: Any])?["check.empty_output"] as? Int ?? 0 }.reduce(0, +)
+                #expect(checked == outputs.count, "every output checked once: \(groups)")
+                #expect(groups.allSatisfy { ($0["quality"] as? [String: Any])?["relevance"] == nil }, "no evaluation in a grouping by status")
+            }
         }
     }
 }
