@@ -8,6 +8,7 @@ internal import VigilCore
 struct CopyText {
     private(set) var bytes: [UInt8] = []
     private var rowStarted = false
+    private var scratch: [UInt8] = []
 
     init(reservingCapacity capacity: Int) {
         bytes.reserveCapacity(capacity)
@@ -66,11 +67,21 @@ struct CopyText {
     /// A `bytea` in hex form (`\\x…`, its backslash escaped for `COPY`).
     mutating func bytea(_ value: [UInt8]) {
         separate()
-        bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\"), UInt8(ascii: "x")])
+        bytes.append(UInt8(ascii: "\\"))
+        bytes.append(UInt8(ascii: "\\"))
+        bytes.append(UInt8(ascii: "x"))
         for byte in value {
             bytes.append(Self.hexDigits[Int(byte >> 4)])
             bytes.append(Self.hexDigits[Int(byte & 0x0f)])
         }
+    }
+
+    /// A `bytea` whose bytes `write` appends to an empty array (a scratch array reused from row
+    /// to row, so a value costs no allocation of its own).
+    mutating func bytea(_ write: (inout [UInt8]) -> Void) {
+        scratch.removeAll(keepingCapacity: true)
+        write(&scratch)
+        bytea(scratch)
     }
 
     /// A `timestamptz` in UTC, `YYYY-MM-DD HH:MM:SS.ffffff+00`; `canWrite(micros:)` must hold.
@@ -94,7 +105,9 @@ struct CopyText {
             bytes.append(UInt8(ascii: "."))
             digits(inDay % 1_000_000, width: 6)
         }
-        bytes.append(contentsOf: [UInt8(ascii: "+"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+        bytes.append(UInt8(ascii: "+"))
+        bytes.append(UInt8(ascii: "0"))
+        bytes.append(UInt8(ascii: "0"))
     }
 
     /// Ends the row.

@@ -117,8 +117,8 @@ extension RollupProcessor {
             text.int(row.value.count)
             text.int(row.value.errors)
             text.int(row.value.skewed)
-            text.bytea(row.value.latency.encoded())
-            text.bytea(row.value.ttft.encoded())
+            text.bytea { row.value.latency.encode(appendingTo: &$0) }
+            text.bytea { row.value.ttft.encode(appendingTo: &$0) }
             text.int(row.value.inputTokens)
             text.int(row.value.outputTokens)
             text.text(row.value.cost.numericText)

@@ -5,23 +5,38 @@ extension QuantileSketch {
 
     /// The sketch as bytes.
     public func encoded() -> [UInt8] {
-        var bytes: [UInt8] = [Self.version]
+        var bytes: [UInt8] = []
+        encode(appendingTo: &bytes)
+        return bytes
+    }
+
+    /// Appends the sketch's bytes (those of `encoded()`) to `bytes`.
+    public func encode(appendingTo bytes: inout [UInt8]) {
+        bytes.append(Self.version)
         Self.appendVarint(count, to: &bytes)
-        guard count > 0 else { return bytes }
+        guard count > 0 else { return }
         Self.appendVarint(zeroCount, to: &bytes)
         for double in [minimum, maximum, sum] {
             withUnsafeBytes(of: double.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
         }
-        let sorted = buckets.keys.sorted()
-        Self.appendVarint(UInt64(sorted.count), to: &bytes)
-        var previous: Int64 = 0
-        for index in sorted {
-            let delta = Int64(index) - previous
-            previous = Int64(index)
-            Self.appendVarint(UInt64(bitPattern: (delta << 1) ^ (delta >> 63)), to: &bytes)
-            Self.appendVarint(buckets[index]!, to: &bytes)
+        Self.appendVarint(UInt64(buckets.count), to: &bytes)
+        // Most stored sketches (a minute of one group) hold a single bucket: nothing to sort.
+        if buckets.count == 1, let (index, bucketCount) = buckets.first {
+            appendBucket(index, bucketCount, after: 0, to: &bytes)
+            return
         }
-        return bytes
+        var previous: Int32 = 0
+        for index in buckets.keys.sorted() {
+            appendBucket(index, buckets[index]!, after: previous, to: &bytes)
+            previous = index
+        }
+    }
+
+    /// A bucket: its index as a zigzag delta from the previous one, then its count.
+    private func appendBucket(_ index: Int32, _ bucketCount: UInt64, after previous: Int32, to bytes: inout [UInt8]) {
+        let delta = Int64(index) - Int64(previous)
+        Self.appendVarint(UInt64(bitPattern: (delta << 1) ^ (delta >> 63)), to: &bytes)
+        Self.appendVarint(bucketCount, to: &bytes)
     }
 
     /// Reads bytes made by `encoded()`; nil when they are not exactly one sketch.

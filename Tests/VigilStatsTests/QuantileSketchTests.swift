@@ -106,6 +106,16 @@ struct QuantileSketchTests {
         #expect(QuantileSketch(encoded: [9, 1]) == nil)
         #expect(QuantileSketch(encoded: Array(bytes.dropLast())) == nil)
         #expect(QuantileSketch(encoded: bytes + [0]) == nil)
+        // One bucket (most stored minutes), above and below 1 (a negative index), and appended after other bytes.
+        for value in [250.0, 0.003] {
+            var single = QuantileSketch()
+            single.add(value)
+            single.add(value)
+            #expect(QuantileSketch(encoded: single.encoded()) == single)
+            var appended: [UInt8] = [7, 7]
+            single.encode(appendingTo: &appended)
+            #expect(appended == [7, 7] + single.encoded())
+        }
     }
 
     @Test("sketches stored one after another (as string_agg returns them) merge into the sketch of all their values")
