@@ -18,12 +18,9 @@ struct PreparedWrite: Sendable {
     static func copy<Row>(_ rows: [Row], in order: [Int]? = nil, into table: String, columns: [String], write: (inout CopyText, Row) -> Void) -> PreparedWrite? {
         guard !rows.isEmpty else { return nil }
         var text = CopyText(reservingCapacity: rows.count * 160)
-        // Through the buffer, each row is lent to `write` rather than copied (and retained and released).
-        rows.withUnsafeBufferPointer { rows in
-            for index in order ?? Array(rows.indices) {
-                write(&text, rows[index])
-                text.endRow()
-            }
+        for index in order ?? Array(rows.indices) {
+            write(&text, rows[index])
+            text.endRow()
         }
         return PreparedWrite(payload: .copy(table: table, columns: columns, rows: text.buffer))
     }
