@@ -19,6 +19,8 @@ struct SyntheticSpan {
     var inputTokens: Int64?
     var outputTokens: Int64?
     var ttftSeconds: Double?
+    /// The LLM call's output and finish reason, for the built-in checks.
+    var output: (text: String, finishReason: String)? = nil
 
     func event(project: Int64, index: Int) -> NewEvent {
         var writer = JSONWriter()
@@ -33,6 +35,7 @@ struct SyntheticSpan {
         writer.endObject()
         writer.beginObject("attributes")
         if let ttftSeconds { writer.double("gen_ai.server.time_to_first_token", ttftSeconds) }
+        if let output { writer.string("gen_ai.completion", output.text) }
         writer.endObject()
         if let model {
             writer.beginObject("genai")
@@ -41,6 +44,11 @@ struct SyntheticSpan {
             writer.string("response_model", model)
             if let inputTokens { writer.int("input_tokens", inputTokens) }
             if let outputTokens { writer.int("output_tokens", outputTokens) }
+            if let output {
+                writer.beginArray("finish_reasons")
+                writer.string(nil, output.finishReason)
+                writer.endArray()
+            }
             writer.endObject()
         }
         writer.endObject()
@@ -65,10 +73,18 @@ func syntheticSpans(count: Int, seed: UInt64, startMicros: Int64, spacingMicros:
             durationNanos: Int64(lognormal * 1_000_000),
             inputTokens: model == nil ? nil : Int64(generator.next() % 4000),
             outputTokens: model == nil ? nil : Int64(generator.next() % 800),
-            ttftSeconds: model == nil ? nil : Double(generator.next() % 900) / 1000 + 0.05
+            ttftSeconds: model == nil ? nil : Double(generator.next() % 900) / 1000 + 0.05,
+            output: model == nil ? nil : syntheticOutputs[index % syntheticOutputs.count]
         )
     }
 }
+
+/// LLM outputs the synthetic calls cycle through: a plain answer, an empty one, a refusal, one cut
+/// off by the length limit, and a call that carried no output (not checked).
+let syntheticOutputs: [(text: String, finishReason: String)?] = [
+    ("Paris is the capital of France.", "stop"), ("", "stop"), ("I'm sorry, but I can't help with that.", "stop"),
+    ("The answer begins with", "length"), nil,
+]
 
 func linearQuantile(_ values: [Double], _ q: Double) -> Double {
     let sorted = values.sorted()
@@ -100,7 +116,8 @@ func fingerprint(_ group: RollupReader.Group) -> String {
     func sketch(_ s: QuantileSketch) -> String {
         "\(s.buckets.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }) z\(s.zeroCount) n\(s.count) \(s.minimum) \(s.maximum) \(String(format: "%.9g", s.sum))"
     }
-    return "\(group.dimensions.map(\.1)) \(group.count) \(group.errors) \(group.skewed) \(group.inputTokens) \(group.outputTokens) \(group.costUSD) \(group.unpricedCalls) \(sketch(group.latency)) \(sketch(group.ttft))"
+    let quality = group.quality.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.count)/\($0.value.scored)/\($0.value.sum)" }
+    return "\(group.dimensions.map(\.1)) \(group.count) \(group.errors) \(group.skewed) \(group.inputTokens) \(group.outputTokens) \(group.costUSD) \(group.unpricedCalls) \(sketch(group.latency)) \(sketch(group.ttft)) \(quality)"
 }
 
 @Suite("Rollup processor on Postgres")
@@ -182,6 +199,20 @@ struct RollupProcessorTests {
                     }
                     #expect(group.costUSD == cost)
                     #expect(group.unpricedCalls == unpriced)
+                    // The built-in checks, counted in the rollup rows: every LLM output checked once.
+                    let outputs = members.compactMap(\.output)
+                    let flagged: [(String, [(text: String, finishReason: String)])] = [
+                        ("check.empty_output", outputs.filter { $0.text.isEmpty }),
+                        ("check.refusal", outputs.filter { $0.text.hasPrefix("I'm sorry") }),
+                        ("check.truncated", outputs.filter { $0.finishReason == "length" }),
+                    ]
+                    for (name, problems) in flagged {
+                        let totals = group.quality[name]
+                        #expect(totals?.count ?? 0 == Int64(outputs.count), "\(name) \(group.dimensions.map(\.1))")
+                        #expect(totals?.scored ?? 0 == Int64(outputs.count))
+                        #expect(totals?.sum ?? 0 == Decimal(problems.count), "\(name) \(group.dimensions.map(\.1))")
+                    }
+                    #expect(group.quality["check.invalid_json"] == nil, "no call asked for JSON")
                     let durations = members.map { Double($0.durationNanos) / 1_000_000 }
                     for q in [0.5, 0.95, 0.99] where !durations.isEmpty {
                         let exact = linearQuantile(durations, q)
