@@ -50,20 +50,7 @@ enum OutputChecks {
     /// The text of an output attribute (the text parts of `gen_ai.output.messages` when it is that
     /// JSON form, otherwise the attribute itself) and whether it holds tool calls, which are output too.
     static func text(of output: String) -> (text: String, toolCalls: Bool) {
-        guard output.first == "[", let data = output.data(using: .utf8),
-              let messages = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
-        else { return (output, false) }
-        var texts: [String] = []
-        var toolCalls = false
-        for message in messages {
-            if let content = message["content"] as? String { texts.append(content) }
-            if message["tool_calls"] != nil { toolCalls = true }
-            for part in message["parts"] as? [[String: Any]] ?? [] {
-                let type = part["type"] as? String ?? "text"
-                if type == "text", let content = part["content"] as? String { texts.append(content) }
-                if type == "tool_call" { toolCalls = true }
-            }
-        }
-        return (texts.joined(separator: "\n"), toolCalls)
+        guard output.first == "[", let messages = OutputMessages.read(output) else { return (output, false) }
+        return (messages.texts.joined(separator: "\n"), messages.toolCalls)
     }
 }
