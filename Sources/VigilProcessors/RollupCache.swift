@@ -16,8 +16,26 @@ final class RollupCache: Sendable {
 
     /// The rows a batch wrote to one tier, and the floors it learned.
     struct Written {
-        var rows: [(key: RollupKey, value: RollupTotals)] = []
+        private(set) var rows: [(key: RollupKey, value: RollupTotals)] = []
+        /// Each row's bucket, at the row's position: trimming reads them here, because reading a
+        /// field of a row in the array copies the whole row (retaining its strings and sketches).
+        private(set) var buckets: [Int64] = []
         var floors: [Int64: Int64] = [:]
+
+        init() {}
+
+        /// `rows` with their buckets, which the caller read off the keys it had in hand.
+        init(rows: [(key: RollupKey, value: RollupTotals)], buckets: [Int64], floors: [Int64: Int64]) {
+            precondition(rows.count == buckets.count, "a bucket for every row")
+            self.rows = rows
+            self.buckets = buckets
+            self.floors = floors
+        }
+
+        /// `rows`, their buckets read off them (which copies each row).
+        init(rows: [(key: RollupKey, value: RollupTotals)], floors: [Int64: Int64] = [:]) {
+            self.init(rows: rows, buckets: rows.map(\.key.bucketMicros), floors: floors)
+        }
     }
 
     /// What a batch learned and wrote, applied when its transaction commits.
@@ -67,7 +85,7 @@ final class RollupCache: Sendable {
                 // Taken out and put back, so it is mutated in place rather than copied.
                 var cached = state.tiers.removeValue(forKey: tier) ?? Tier()
                 cached.floors.merge(written.floors) { old, new in max(old, new) }
-                Self.absorb(written.rows, into: &cached, limit: limits[tier] ?? 10_000)
+                Self.absorb(written, into: &cached, limit: limits[tier] ?? 10_000)
                 state.tiers[tier] = cached
             }
             state.position = (through, resets)
@@ -82,16 +100,17 @@ final class RollupCache: Sendable {
     /// Adds a batch's rows to `tier`. Past `limit` rows, only the newest buckets holding about
     /// half of it are kept and the floors rise to the oldest bucket kept; the rows are filtered
     /// before they are stored, so a batch of many rows is not copied in only to be let go.
-    static func absorb(_ rows: [(key: RollupKey, value: RollupTotals)], into tier: inout Tier, limit: Int) {
+    static func absorb(_ written: Written, into tier: inout Tier, limit: Int) {
+        let rows = written.rows
         guard tier.rows.count + rows.count > limit else {
             for (key, row) in rows { tier.rows[key] = row }
             return
         }
         // Rows in both are counted twice: the cut may keep a little less than half, never a partial bucket.
-        // By position, so that rows let go are never copied.
+        // By position and through the buckets, so that rows let go are never copied.
         var perBucket: [Int64: Int] = [:]
         for key in tier.rows.keys { perBucket[key.bucketMicros, default: 0] += 1 }
-        for index in rows.indices { perBucket[rows[index].key.bucketMicros, default: 0] += 1 }
+        for bucket in written.buckets { perBucket[bucket, default: 0] += 1 }
         var kept = 0
         var cutoff = Int64.max
         for bucket in perBucket.keys.sorted(by: >) where kept < limit / 2 {
@@ -100,7 +119,7 @@ final class RollupCache: Sendable {
         }
         tier.rows = tier.rows.filter { $0.key.bucketMicros >= cutoff }
         tier.rows.reserveCapacity(kept)
-        for index in rows.indices where rows[index].key.bucketMicros >= cutoff { tier.rows[rows[index].key] = rows[index].value }
+        for (index, bucket) in written.buckets.enumerated() where bucket >= cutoff { tier.rows[rows[index].key] = rows[index].value }
         for project in tier.floors.keys { tier.floors[project] = max(tier.floors[project] ?? cutoff, cutoff) }
     }
 }

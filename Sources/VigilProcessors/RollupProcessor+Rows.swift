@@ -31,17 +31,24 @@ extension RollupProcessor {
         // copy fails on the primary key instead of overwriting a stored row with the batch's totals alone.
         var fresh: [(key: RollupKey, value: RollupTotals)] = []
         var known: [(key: RollupKey, value: RollupTotals)] = []
+        // The rows' buckets, for the cache, read here off the keys in hand.
+        var freshBuckets: [Int64] = []
+        var knownBuckets: [Int64] = []
         var lookup: [RollupKey] = []
         fresh.reserveCapacity(totals.count)
+        freshBuckets.reserveCapacity(totals.count)
         func add(_ key: RollupKey, _ row: RollupTotals, stored: RollupTotals?) {
             if let stored {
                 var merged = row
                 merged.merge(stored)
                 known.append((key, merged))
+                knownBuckets.append(key.bucketMicros)
             } else if CopyText.canWrite(micros: key.bucketMicros) {
                 fresh.append((key, row))
+                freshBuckets.append(key.bucketMicros)
             } else {
                 known.append((key, row))
+                knownBuckets.append(key.bucketMicros)
             }
         }
         for (key, row) in totals {
@@ -62,7 +69,7 @@ extension RollupProcessor {
         let writes = [copy(fresh, into: tier), upsert(known, into: tier)].compactMap { $0 }
         // Once encoded, the new rows are this function's alone: the stored ones join them in place, for the cache.
         fresh.append(contentsOf: known)
-        return (RollupCache.Written(rows: fresh, floors: floors), writes)
+        return (RollupCache.Written(rows: fresh, buckets: freshBuckets + knownBuckets, floors: floors), writes)
     }
 
     private func storedRows(_ keys: [RollupKey], of tier: RollupTier, on transaction: PostgresConnection, logger: Logger) async throws -> [(RollupKey, RollupTotals)] {
