@@ -23,6 +23,22 @@ func sampleEvents(_ count: Int, project: Int64 = 1, tag: String, startMicros: In
 
 @Suite("Event log on Postgres")
 struct EventLogTests {
+    @Test("the server's pooled sessions hash and sort in 32 MB and start no parallel workers")
+    func poolSessionSettings() async throws {
+        let test = try await TestDatabase.fresh("pool")
+        let client = PostgresClient(configuration: test.url.clientConfiguration, backgroundLogger: test.logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            let rows = try await client.query(
+                "SELECT current_setting('work_mem'), current_setting('max_parallel_workers_per_gather')", logger: test.logger
+            )
+            var settings: [(String, String)] = []
+            for try await row in rows.decode((String, String).self) { settings.append(row) }
+            #expect(settings.count == 1 && settings[0] == ("32MB", "0"), "\(settings)")
+            group.cancelAll()
+        }
+    }
+
     @Test("migrations apply once, are recorded, and a changed file is an error")
     func migrations() async throws {
         let test = try await TestDatabase.fresh("migrations")
