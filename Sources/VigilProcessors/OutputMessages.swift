@@ -183,23 +183,20 @@ struct OutputMessages {
                 position += 1
             }
             if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
-                let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
-                position += 1
-                if raw.elementsEqual("content".utf8) { return .content }
-                if raw.elementsEqual("type".utf8) { return .type }
-                if raw.elementsEqual("tool_calls".utf8) { return .toolCalls }
-                if raw.elementsEqual("parts".utf8) { return .parts }
-                return .other
+                defer { position += 1 }
+                return Self.key(named: UnsafeBufferPointer(rebasing: bytes[start..<position]))
             }
             position = start
-            guard let name = string() else { return nil }
-            switch name {
-            case "content": return .content
-            case "type": return .type
-            case "tool_calls": return .toolCalls
-            case "parts": return .parts
-            default: return .other
-            }
+            guard var name = string() else { return nil }
+            return name.withUTF8 { Self.key(named: $0) }
+        }
+
+        private static func key(named name: UnsafeBufferPointer<UInt8>) -> Key {
+            if name.elementsEqual("content".utf8) { return .content }
+            if name.elementsEqual("type".utf8) { return .type }
+            if name.elementsEqual("tool_calls".utf8) { return .toolCalls }
+            if name.elementsEqual("parts".utf8) { return .parts }
+            return .other
         }
 
         /// A string's text (the reader just past its opening quote); nil when it is not JSON.
