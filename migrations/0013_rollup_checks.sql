@@ -9,37 +9,23 @@
 -- The stored check rows cannot be split by operation and status, so, as in 0005, the processor's
 -- offset goes back to zero and it rebuilds its projections from the log when Vigil starts.
 
-ALTER TABLE rollup_minute
-    ADD COLUMN checked_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN empty_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN refusals bigint NOT NULL DEFAULT 0,
-    ADD COLUMN truncated_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN json_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN invalid_json_outputs bigint NOT NULL DEFAULT 0;
-
-ALTER TABLE rollup_ten_minute
-    ADD COLUMN checked_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN empty_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN refusals bigint NOT NULL DEFAULT 0,
-    ADD COLUMN truncated_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN json_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN invalid_json_outputs bigint NOT NULL DEFAULT 0;
-
-ALTER TABLE rollup_hour
-    ADD COLUMN checked_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN empty_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN refusals bigint NOT NULL DEFAULT 0,
-    ADD COLUMN truncated_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN json_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN invalid_json_outputs bigint NOT NULL DEFAULT 0;
-
-ALTER TABLE rollup_day
-    ADD COLUMN checked_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN empty_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN refusals bigint NOT NULL DEFAULT 0,
-    ADD COLUMN truncated_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN json_outputs bigint NOT NULL DEFAULT 0,
-    ADD COLUMN invalid_json_outputs bigint NOT NULL DEFAULT 0;
+DO $$
+DECLARE
+    tier text;
+BEGIN
+    FOREACH tier IN ARRAY ARRAY['rollup_minute', 'rollup_ten_minute', 'rollup_hour', 'rollup_day'] LOOP
+        EXECUTE format(
+            'ALTER TABLE %I '
+            'ADD COLUMN checked_outputs bigint NOT NULL DEFAULT 0, '
+            'ADD COLUMN empty_outputs bigint NOT NULL DEFAULT 0, '
+            'ADD COLUMN refusals bigint NOT NULL DEFAULT 0, '
+            'ADD COLUMN truncated_outputs bigint NOT NULL DEFAULT 0, '
+            'ADD COLUMN json_outputs bigint NOT NULL DEFAULT 0, '
+            'ADD COLUMN invalid_json_outputs bigint NOT NULL DEFAULT 0',
+            tier);
+    END LOOP;
+END
+$$;
 
 TRUNCATE rollup_minute, rollup_ten_minute, rollup_hour, rollup_day,
          quality_minute, quality_ten_minute, quality_hour, quality_day, trace_summary, unpriced_models;
