@@ -31,11 +31,6 @@ final class RollupCache: Sendable {
             self.buckets = buckets
             self.floors = floors
         }
-
-        /// `rows`, their buckets read off them (which copies each row).
-        init(rows: [(key: RollupKey, value: RollupTotals)], floors: [Int64: Int64] = [:]) {
-            self.init(rows: rows, buckets: rows.map(\.key.bucketMicros), floors: floors)
-        }
     }
 
     /// What a batch learned and wrote, applied when its transaction commits.

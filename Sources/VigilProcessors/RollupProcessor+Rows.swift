@@ -96,10 +96,7 @@ extension RollupProcessor {
             else {
                 throw VigilError(.unavailable, "a stored \(tier.table) row of \(key.service)/\(key.model) is unreadable; run vigil replay rollup")
             }
-            let checks = CheckTotals(
-                outputs: try cells[15].decode(Int64.self), empty: try cells[16].decode(Int64.self), refusal: try cells[17].decode(Int64.self),
-                truncated: try cells[18].decode(Int64.self), jsonChecked: try cells[19].decode(Int64.self), invalidJSON: try cells[20].decode(Int64.self)
-            )
+            let checks = try CheckTotals(decoding: cells, from: 15)
             stored.append((key, RollupTotals(
                 count: try cells[6].decode(Int64.self), errors: try cells[7].decode(Int64.self), skewed: try cells[8].decode(Int64.self),
                 latency: latency, ttft: ttft, inputTokens: try cells[11].decode(Int64.self), outputTokens: try cells[12].decode(Int64.self),

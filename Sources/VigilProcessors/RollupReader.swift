@@ -204,11 +204,7 @@ public struct RollupReader: Sendable {
             group.outputTokens = try cells[k + 6].decode(Int64.self)
             group.costUSD = try Self.decimal(cells[k + 7].decode(String.self))
             group.unpricedCalls = try cells[k + 8].decode(Int64.self)
-            let checks = CheckTotals(
-                outputs: try cells[k + 9].decode(Int64.self), empty: try cells[k + 10].decode(Int64.self), refusal: try cells[k + 11].decode(Int64.self),
-                truncated: try cells[k + 12].decode(Int64.self), jsonChecked: try cells[k + 13].decode(Int64.self), invalidJSON: try cells[k + 14].decode(Int64.self)
-            )
-            for (name, totals) in checks.rows { group.quality[name] = totals }
+            for (name, totals) in try CheckTotals(decoding: cells, from: k + 9).rows { group.quality[name] = totals }
             groups[values] = group
         }
         return groups

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import PostgresNIO
 internal import VigilStats
 
 /// The key of one rollup row: project × bucket × service × model × operation × status.
@@ -114,6 +115,17 @@ struct CheckTotals: Sendable, Equatable {
             rows.append((OutputChecks.invalidJSON, QualityTotals(count: jsonChecked, scored: jsonChecked, sum: Decimal(invalidJSON))))
         }
         return rows
+    }
+}
+
+extension CheckTotals {
+    /// The six counts stored in a row's check columns (`RollupProcessor.checkColumns`), from `first` on.
+    init(decoding cells: PostgresRandomAccessRow, from first: Int) throws {
+        self.init(
+            outputs: try cells[first].decode(Int64.self), empty: try cells[first + 1].decode(Int64.self),
+            refusal: try cells[first + 2].decode(Int64.self), truncated: try cells[first + 3].decode(Int64.self),
+            jsonChecked: try cells[first + 4].decode(Int64.self), invalidJSON: try cells[first + 5].decode(Int64.self)
+        )
     }
 }
 
