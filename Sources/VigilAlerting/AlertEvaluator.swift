@@ -3,7 +3,7 @@ public import Logging
 internal import Metrics
 internal import PostgresNIO
 public import ServiceLifecycle
-internal import VigilCore
+public import VigilCore
 public import VigilEventLog
 
 /// Evaluates every rule over the rollups at a fixed interval and moves each alert through
@@ -31,16 +31,28 @@ public struct AlertEvaluator: Service {
     let configuration: Configuration
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
+    let readiness: Readiness?
     let logger: Logger
 
-    /// Makes an evaluator of `rules` over `database`; `now` tells the time of each evaluation.
-    public init(database: Database, rules: RuleStore, configuration: Configuration, clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+    /// The name the evaluator reports under on the readiness board.
+    public static let readinessName = "evaluator"
+
+    /// Makes an evaluator of `rules` over `database`; `now` tells the time of each evaluation, and
+    /// each evaluation's outcome goes to `readiness`.
+    public init(database: Database, rules: RuleStore, configuration: Configuration, clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() }, readiness: Readiness? = nil, logger: Logger) {
         self.database = database
         self.rules = rules
         self.configuration = configuration
         self.clock = clock
         self.now = now
+        self.readiness = readiness
         self.logger = logger
+        readiness?.register(Self.readinessName, stallLimit: nil)
+    }
+
+    /// One evaluation may take four intervals, and at least a minute, before it counts as stuck.
+    private var cycleDeadline: ConnectionDeadline.Limits {
+        ConnectionDeadline.Limits(timeout: max(configuration.interval * 4, .seconds(60)))
     }
 
     /// Takes the lease, then evaluates every interval until shutdown; failures are logged and retried.
@@ -52,7 +64,16 @@ public struct AlertEvaluator: Service {
                     try await EventLogWriter.prepare(connection, logger: logger)
                     while !Task.isCancelled {
                         let started = ContinuousClock.now
-                        try await evaluate(at: now(), on: connection)
+                        let time = now()
+                        do {
+                            try await ConnectionDeadline.run(on: connection, limits: cycleDeadline, what: "an alert evaluation") {
+                                try await evaluate(at: time, on: connection)
+                            }
+                            readiness?.succeeded(Self.readinessName)
+                        } catch {
+                            readiness?.failed(Self.readinessName, "cannot evaluate the rules")
+                            throw error
+                        }
                         let elapsed = started.duration(to: .now)
                         cycleTime.record(elapsed.seconds)
                         try? await clock.sleep(for: max(configuration.interval - elapsed, .milliseconds(10)))

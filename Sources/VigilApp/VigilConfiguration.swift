@@ -94,6 +94,8 @@ public struct VigilConfiguration: Sendable {
         configuration.appender.maxQueuedEvents = try env.integer("VIGIL_APPEND_QUEUE", default: configuration.appender.maxQueuedEvents, range: 1...100_000_000)
         let waitMillis = try env.integer("VIGIL_APPEND_MAX_WAIT_MS", default: 1, range: 0...10_000)
         configuration.appender.maxBatchWait = .milliseconds(waitMillis)
+        let deadlineMillis = try env.integer("VIGIL_APPEND_COMMIT_DEADLINE_MS", default: 30_000, range: 100...600_000)
+        configuration.appender.commitDeadline = .milliseconds(deadlineMillis)
         if let only = env["VIGIL_ONLY"], !only.isEmpty { configuration.only = only }
         if let prices = env["VIGIL_PRICES_FILE"], !prices.isEmpty { configuration.processing.pricesFile = prices }
         if let shipped = env["VIGIL_SHIPPED_PRICES"], !shipped.isEmpty { configuration.processing.shippedPricesFile = shipped }

@@ -47,7 +47,8 @@ public struct VigilServer: Sendable {
     private func runServices(url: DatabaseURL, roles: Set<ServeRole>, embedded: Bool) async throws {
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         let database = Database(url: url, logger: logger)
-        let appender = EventAppender(database: database, configuration: configuration.appender, logger: logger)
+        let readiness = Readiness()
+        let appender = EventAppender(database: database, configuration: configuration.appender, readiness: roles.contains(.collector) ? readiness : nil, logger: logger)
         let keys = KeyStore(executor: client, cacheTTL: .seconds(configuration.keyCacheSeconds), logger: logger)
         let prices = try configuration.loadPrices()
         let rules = try configuration.loadRules()
@@ -70,7 +71,8 @@ public struct VigilServer: Sendable {
             configuration: configuration.http,
             rules: rules,
             driftScheduler: driftScheduler,
-            dashboards: dashboards
+            dashboards: dashboards,
+            readiness: readiness
         ))
         WebUI.addRoutes(to: router, .init(
             database: client,
@@ -96,6 +98,7 @@ public struct VigilServer: Sendable {
                 database: database,
                 batchSize: Int64(configuration.processing.batchSize),
                 pollInterval: configuration.processing.pollInterval,
+                readiness: readiness,
                 logger: logger
             ))
             services.append(ProcessorRunner(
@@ -103,10 +106,11 @@ public struct VigilServer: Sendable {
                 database: database,
                 batchSize: Int64(configuration.processing.batchSize),
                 pollInterval: configuration.processing.pollInterval,
+                readiness: readiness,
                 logger: logger
             ))
             services.append(driftScheduler)
-            services.append(AlertEvaluator(database: database, rules: rules, configuration: configuration.alerting.evaluator, logger: logger))
+            services.append(AlertEvaluator(database: database, rules: rules, configuration: configuration.alerting.evaluator, readiness: readiness, logger: logger))
             services.append(WebhookNotifier(database: database, rules: rules, logger: logger))
         }
         if roles.contains(.collector) {

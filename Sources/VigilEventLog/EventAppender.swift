@@ -1,5 +1,6 @@
 public import Logging
 internal import Metrics
+internal import NIOCore
 internal import PostgresNIO
 public import ServiceLifecycle
 internal import Synchronization
@@ -20,6 +21,9 @@ public final class EventAppender: Service, Sendable {
         /// How long the appender waits for more requests before committing a batch that is not full.
         /// `VIGIL_APPEND_MAX_WAIT_MS`, default 1.
         public var maxBatchWait: Duration = .milliseconds(1)
+        /// The longest one commit may take before its requests are answered 503 and the
+        /// connection is dropped. `VIGIL_APPEND_COMMIT_DEADLINE_MS`, default 30000.
+        public var commitDeadline: Duration = .seconds(30)
 
         /// The defaults.
         public init() {}
@@ -36,6 +40,7 @@ public final class EventAppender: Service, Sendable {
     private let configuration: Configuration
     private let logger: Logger
     private let clock: any Clock<Duration>
+    private let readiness: Readiness?
     private let queue: Mutex<AppenderQueue<Pending>>
     private let wakeup = Wakeup()
     private let committedEvents = Counter(label: "vigil_appender_events_committed_total")
@@ -44,11 +49,17 @@ public final class EventAppender: Service, Sendable {
     private let refused = Counter(label: "vigil_appender_requests_refused_total")
     private let commitTimer = Metrics.Timer(label: "vigil_appender_commit_seconds")
 
-    /// Makes an appender writing through connections from `database`.
-    public init(database: Database, configuration: Configuration = .init(), clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+    /// The name the appender reports under on the readiness board.
+    public static let readinessName = "appender"
+
+    /// Makes an appender writing through connections from `database`; it reports each commit's
+    /// outcome to `readiness`.
+    public init(database: Database, configuration: Configuration = .init(), clock: any Clock<Duration> = ContinuousClock(), readiness: Readiness? = nil, logger: Logger) {
         self.database = database
         self.configuration = configuration
         self.clock = clock
+        self.readiness = readiness
+        readiness?.register(Self.readinessName, stallLimit: nil)
         self.logger = logger
         self.queue = Mutex(AppenderQueue(capacity: configuration.maxQueuedEvents))
     }
@@ -120,20 +131,27 @@ public final class EventAppender: Service, Sendable {
         do {
             if connection == nil || connection!.isClosed {
                 let fresh = try await database.connect()
-                try await EventLogWriter.prepare(fresh, logger: logger)
+                try await ConnectionDeadline.run(on: fresh, limits: .init(timeout: configuration.commitDeadline), what: "preparing the append connection") { [logger] in
+                    try await EventLogWriter.prepare(fresh, logger: logger)
+                }
                 connection = fresh
             }
             let start = ContinuousClock.now
-            let (outcome, known) = try await EventLogWriter.append(events, on: connection!, knownPartitions: partitions, logger: logger)
+            let open = connection!
+            let (outcome, known) = try await ConnectionDeadline.run(on: open, limits: .init(timeout: configuration.commitDeadline), what: "committing \(events.count) events") {
+                [logger, partitions] in
+                try await EventLogWriter.append(events, on: open, knownPartitions: partitions, logger: logger)
+            }
             commitTimer.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
             partitions = known
             batches.increment()
             committedEvents.increment(by: outcome.inserted)
             duplicateEvents.increment(by: events.count - outcome.inserted)
+            readiness?.succeeded(Self.readinessName)
             for item in pending { item.continuation.resume() }
         } catch {
-            let serverRefused = (error as? PSQLError)?.serverInfo != nil
-            if serverRefused, pending.count > 1, let open = connection, !open.isClosed {
+            let exportAtFault = DatabaseFault.isCausedByData(error)
+            if exportAtFault, pending.count > 1, let open = connection, !open.isClosed {
                 // One request's rows may be what the server refused: retry each alone so the others commit.
                 logger.warning("batch refused by the database; retrying its requests one by one", metadata: ["vigil.error": "\(Database.describe(error))"])
                 for item in pending {
@@ -143,13 +161,20 @@ public final class EventAppender: Service, Sendable {
             }
             let reason = Database.describe(error)
             logger.error("append failed", metadata: ["vigil.error": "\(reason)", "vigil.events": "\(events.count)"])
-            let failure: VigilError = serverRefused
-                ? VigilError(.invalidInput, "the event log refused this export: \(reason)")
-                : VigilError(.unavailable, "the event log could not commit: \(reason)", retryAfterSeconds: 1)
+            let failure: VigilError
+            if exportAtFault {
+                // The database is fine; this export's rows are not.
+                readiness?.succeeded(Self.readinessName)
+                failure = VigilError(.invalidInput, "the event log refused this export: \(DatabaseFault.clientMessage(error))")
+            } else {
+                readiness?.failed(Self.readinessName, "cannot commit to the event log")
+                failure = VigilError(.unavailable, "the event log cannot commit right now; retry shortly", retryAfterSeconds: 1)
+            }
             for item in pending { item.continuation.resume(throwing: failure) }
-            if !serverRefused {
-                if let open = connection { try? await open.close() }
+            if !exportAtFault {
+                connection?.close().whenComplete { _ in }
                 connection = nil
+                partitions = []
                 try? await clock.sleep(for: .milliseconds(250))
             }
         }

@@ -31,3 +31,12 @@ extension QueryExecutor {
         try await execute("SELECT 1", logger: logger)
     }
 }
+
+extension QueryExecutor {
+    /// Asks the database for `SELECT 1`; throws when it does not answer within `deadline`.
+    public func ping(within deadline: Duration, logger: Logger) async throws {
+        try await ConnectionDeadline.run(watching: [], limits: .init(timeout: deadline), what: "the database ping") {
+            try await self.ping(logger: logger)
+        }
+    }
+}

@@ -1,7 +1,8 @@
 public import Hummingbird
+internal import Logging
 internal import NIOCore
 public import Prometheus
-internal import VigilCore
+public import VigilCore
 public import VigilEventLog
 
 /// `/healthz` (the process answers), `/readyz` (the database answers) and `/metrics`
@@ -9,12 +10,19 @@ public import VigilEventLog
 public struct HealthController: Sendable {
     private let executor: any QueryExecutor
     private let registry: PrometheusCollectorRegistry
+    private let readiness: Readiness
 
-    /// Makes the controller; `executor` is pinged for readiness, `registry` rendered for /metrics.
-    public init(executor: any QueryExecutor, registry: PrometheusCollectorRegistry) {
+    /// Makes the controller; `executor` is pinged for readiness (within `pingDeadline`) and
+    /// `readiness` says whether the appender, processors and evaluator do their work;
+    /// `registry` is rendered for /metrics.
+    public init(executor: any QueryExecutor, registry: PrometheusCollectorRegistry, readiness: Readiness, pingDeadline: Duration = .seconds(2)) {
         self.executor = executor
         self.registry = registry
+        self.readiness = readiness
+        self.pingDeadline = pingDeadline
     }
+
+    private let pingDeadline: Duration
 
     /// Adds the routes to `router`.
     public func addRoutes(to router: Router<VigilRequestContext>) {
@@ -22,12 +30,17 @@ public struct HealthController: Sendable {
             Response.json("{\"status\":\"ok\"}")
         }
         router.get("/readyz") { _, context in
+            var problems = readiness.problems()
             do {
-                try await executor.ping(logger: context.logger)
-                return Response.json("{\"status\":\"ready\"}")
+                try await executor.ping(within: pingDeadline, logger: context.logger)
             } catch {
-                throw VigilError(.unavailable, "the database does not answer: \(Database.describe(error))", retryAfterSeconds: 1)
+                context.logger.warning("readiness ping failed", metadata: ["vigil.error": "\(Database.describe(error))"])
+                problems.insert("database: does not answer", at: 0)
             }
+            guard problems.isEmpty else {
+                throw VigilError(.unavailable, "not ready: \(problems.joined(separator: "; "))", retryAfterSeconds: 1)
+            }
+            return Response.json("{\"status\":\"ready\"}")
         }
         router.get("/metrics") { _, _ in
             var buffer: [UInt8] = []

@@ -1,6 +1,6 @@
 public import Hummingbird
 public import Prometheus
-internal import VigilCore
+public import VigilCore
 public import VigilEventLog
 public import VigilProcessors
 public import VigilAlerting
@@ -25,6 +25,8 @@ public enum VigilRouter {
         public var database: any QueryExecutor
         /// Rendered by /metrics.
         public var registry: PrometheusCollectorRegistry
+        /// What the process's parts report, for /readyz.
+        public var readiness: Readiness
         /// Limits and listen address.
         public var configuration: HTTPConfiguration
         /// The alerting rules in force (listed and reloaded by the API).
@@ -35,7 +37,8 @@ public enum VigilRouter {
         public var driftScheduler: DriftScheduler?
 
         /// Bundles the dependencies.
-        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet()), driftScheduler: DriftScheduler? = nil, dashboards: DashboardsController? = nil) {
+        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet()), driftScheduler: DriftScheduler? = nil, dashboards: DashboardsController? = nil, readiness: Readiness = Readiness()) {
+            self.readiness = readiness
             self.appender = appender
             self.keys = keys
             self.reader = reader
@@ -54,7 +57,7 @@ public enum VigilRouter {
     public static func make(_ dependencies: Dependencies) -> Router<VigilRequestContext> {
         let router = Router(context: VigilRequestContext.self)
         router.add(middleware: ErrorMiddleware())
-        HealthController(executor: dependencies.database, registry: dependencies.registry).addRoutes(to: router)
+        HealthController(executor: dependencies.database, registry: dependencies.registry, readiness: dependencies.readiness).addRoutes(to: router)
         router.get("/openapi.json") { _, _ in
             Response.json(OpenAPIDocument.json)
         }

@@ -2,7 +2,7 @@ public import Logging
 internal import Metrics
 public import PostgresNIO
 public import ServiceLifecycle
-internal import VigilCore
+public import VigilCore
 public import VigilEventLog
 
 /// Runs one processor: reads its offset, applies the next range of the log and moves the offset
@@ -17,17 +17,36 @@ public struct ProcessorRunner: Service {
     private let batchSize: Int64
     private let pollInterval: Duration
     private let clock: any Clock<Duration>
+    private let readiness: Readiness?
+    private let deadline: ConnectionDeadline.Limits
     private let logger: Logger
 
-    /// Makes a runner. `batchSize` is the span of sequence numbers one transaction takes.
-    public init(processor: any Processor, database: Database, batchSize: Int64 = 5_000, pollInterval: Duration = .seconds(1), clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+    /// Makes a runner. `batchSize` is the span of sequence numbers one transaction takes. The
+    /// runner reports each catch-up to `readiness`; one that makes no progress for `stallLimit`
+    /// counts as stuck, and one whose catch-up outlasts `deadline` is abandoned and retried.
+    public init(
+        processor: any Processor,
+        database: Database,
+        batchSize: Int64 = 5_000,
+        pollInterval: Duration = .seconds(1),
+        clock: any Clock<Duration> = ContinuousClock(),
+        readiness: Readiness? = nil,
+        stallLimit: Duration = .seconds(120),
+        deadline: Duration = .seconds(600),
+        logger: Logger
+    ) {
         self.processor = processor
         self.database = database
         self.batchSize = batchSize
         self.pollInterval = pollInterval
         self.clock = clock
+        self.readiness = readiness
+        self.deadline = ConnectionDeadline.Limits(timeout: deadline)
         self.logger = logger
+        readiness?.register("processor.\(processor.name)", stallLimit: stallLimit)
     }
+
+    private var readinessName: String { "processor.\(processor.name)" }
 
     /// Follows the log until shutdown; database failures are logged and retried.
     public func run() async throws {
@@ -41,7 +60,13 @@ public struct ProcessorRunner: Service {
                         try await database.withConnection { writer in
                             try await database.withConnection { reader in
                                 while !Task.isCancelled {
-                                    let progress = try await catchUp(processor, writer: writer, reader: reader) { lag.record($0.head - $0.offset) }
+                                    let progress = try await ConnectionDeadline.run(watching: [writer, reader], limits: deadline, what: "processor \(processor.name)") {
+                                        try await catchUp(processor, writer: writer, reader: reader) { progress in
+                                            lag.record(progress.head - progress.offset)
+                                            readiness?.succeeded(readinessName)
+                                        }
+                                    }
+                                    readiness?.succeeded(readinessName)
                                     if progress.offset >= progress.head {
                                         await wakeup.wait(upTo: pollInterval, clock: clock)
                                     }
@@ -51,6 +76,7 @@ public struct ProcessorRunner: Service {
                         }
                     } catch {
                         if Task.isCancelled { break }
+                        readiness?.failed(readinessName, "cannot apply the log")
                         logger.error("processor failed; retrying", metadata: ["vigil.processor": "\(processor.name)", "vigil.error": "\(Database.describe(error))"])
                         try? await clock.sleep(for: .seconds(1))
                     }

@@ -1,0 +1,28 @@
+internal import PostgresNIO
+
+/// Tells a database error caused by the data a client sent (its rows cannot be stored, whatever
+/// the database's health) from one caused by the database's condition (down, restarting,
+/// failing over, out of disk, out of connections), which a retry later may get past.
+///
+/// The difference decides between 400 and 503 for an export: a 400 tells the OTel SDK to drop
+/// the data, so only errors that the same rows would meet again may give one.
+public enum DatabaseFault {
+    /// SQLSTATE classes that the rows themselves cause: 22 data exception (a string the server
+    /// refuses, a number out of range), 23 integrity constraint violation, 54 program limit
+    /// exceeded (a value too large to store).
+    private static let dataClasses: Set<Substring> = ["22", "23", "54"]
+
+    /// Whether `error` comes from the rows sent rather than from the database's condition.
+    public static func isCausedByData(_ error: any Error) -> Bool {
+        guard let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState], state.count == 5 else {
+            return false
+        }
+        return dataClasses.contains(state.prefix(2))
+    }
+
+    /// The server's message for an error the data caused, without detail that may quote other
+    /// requests' rows: what the client needs to fix its export.
+    public static func clientMessage(_ error: any Error) -> String {
+        (error as? PSQLError)?.serverInfo?[.message] ?? "a value in the export cannot be stored"
+    }
+}
