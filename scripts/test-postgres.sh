@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts (start DIR) or stops (stop DIR) a throwaway Postgres cluster for the test suite:
+# Starts (start DIR) or stops (stop DIR) a throwaway Postgres cluster for the test suite, or
+# starts it again (resume DIR) or restarts it (restart DIR) for the fault tests:
 # initdb and pg_ctl -w start in DIR, on a free loopback port, as the postgres user when root
 # (initdb refuses root). `start` prints the superuser URL; each test suite makes its own database.
 set -euo pipefail
@@ -34,8 +35,18 @@ CONF
   stop)
     [ -d "$dir/data" ] && as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
     ;;
+  resume)
+    # Starts a cluster made by `start` again after `stop`, on the same port, with the same data.
+    as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 start >/dev/null \
+      || { tail -20 "$dir/data/server.log" >&2; exit 1; }
+    ;;
+  restart)
+    # What a minor-version upgrade or a managed service does: a fast shutdown, then a start.
+    as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -m fast -w -t 60 restart >/dev/null \
+      || { tail -20 "$dir/data/server.log" >&2; exit 1; }
+    ;;
   *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|resume|restart DIR" >&2
     exit 2
     ;;
 esac
