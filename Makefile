@@ -3,10 +3,14 @@ SHELL := /bin/bash
 TEST_PG_DIR ?= /tmp/vigil-test-pg-$(shell id -u)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: run build release test test-swift test-e2e bench deps protos clean
+.PHONY: run build release test test-swift test-e2e bench deps test-deps protos clean
 
+# What `vigil serve` needs; test-deps adds the test tools (Alertmanager, Chromium).
 deps:
 	@scripts/ensure-deps.sh
+
+test-deps:
+	@scripts/ensure-deps.sh test
 
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
@@ -18,7 +22,7 @@ run: release
 	.build/release/vigil serve
 
 # The whole suite against a real Postgres that this target starts and stops itself.
-test: deps
+test: test-deps
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	@scripts/ensure-python.sh
 	@set -euo pipefail; \
@@ -28,7 +32,7 @@ test: deps
 	  swift test --skip-build --no-parallel; \
 	  Tests/e2e/run.sh "$$url" .build/debug/vigil
 
-bench: deps release
+bench: test-deps release
 	@scripts/ensure-python.sh
 	@set -euo pipefail; \
 	  url=$$(scripts/test-postgres.sh start "$(TEST_PG_DIR)-bench"); \
