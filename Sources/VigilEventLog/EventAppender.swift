@@ -143,9 +143,10 @@ public final class EventAppender: Service, Sendable {
             }
             let reason = Database.describe(error)
             logger.error("append failed", metadata: ["vigil.error": "\(reason)", "vigil.events": "\(events.count)"])
+            // The reason is logged above, not sent: what the database says may name tables, its host or its user.
             let failure: VigilError = serverRefused
-                ? VigilError(.invalidInput, "the event log refused this export: \(reason)")
-                : VigilError(.unavailable, "the event log could not commit: \(reason)", retryAfterSeconds: 1)
+                ? VigilError(.invalidInput, "the event log refused this export; nothing of it was stored")
+                : VigilError(.unavailable, "the event log could not commit this export; retry", retryAfterSeconds: 1)
             for item in pending { item.continuation.resume(throwing: failure) }
             if !serverRefused {
                 if let open = connection { try? await open.close() }

@@ -1,6 +1,7 @@
 internal import Foundation
 public import Hummingbird
 internal import HTTPTypes
+internal import Logging
 public import VigilCore
 public import VigilEventLog
 
@@ -33,7 +34,9 @@ public struct AuthMiddleware: RouterMiddleware {
         do {
             principal = try await keys.verify(token: token)
         } catch {
-            throw VigilError(.unavailable, "cannot check the API key right now: \(Database.describe(error))", retryAfterSeconds: 1)
+            // What the database said stays in the log (with the request id): it may name the host, user or database.
+            context.logger.error("cannot check the API key", metadata: ["vigil.error": "\(Database.describe(error))"])
+            throw VigilError(.unavailable, "cannot check the API key right now; retry shortly", retryAfterSeconds: 1)
         }
         guard let principal else {
             throw VigilError(.unauthenticated, "the API key is not valid (unknown, malformed or revoked)")

@@ -1,4 +1,5 @@
 public import Hummingbird
+internal import Logging
 internal import NIOCore
 public import Prometheus
 internal import VigilCore
@@ -26,7 +27,9 @@ public struct HealthController: Sendable {
                 try await executor.ping(logger: context.logger)
                 return Response.json("{\"status\":\"ready\"}")
             } catch {
-                throw VigilError(.unavailable, "the database does not answer: \(Database.describe(error))", retryAfterSeconds: 1)
+                // What the database said stays in the log (with the request id): it may name the host, user or database.
+                context.logger.error("readiness check failed", metadata: ["vigil.error": "\(Database.describe(error))"])
+                throw VigilError(.unavailable, "the database does not answer", retryAfterSeconds: 1)
             }
         }
         router.get("/metrics") { _, _ in
