@@ -33,7 +33,7 @@ public struct AuthMiddleware: RouterMiddleware {
         }
         let token = parts[1].trimmingCharacters(in: .whitespaces)
         guard let key = APIKey(token: token) else {
-            throw VigilError(.unauthenticated, "the API key is malformed: a key is \(APIKey.shape) (make one with vigil keys create)")
+            throw VigilError(.unauthenticated, "the API key is not valid: it is malformed (a key is \(APIKey.shape); make one with vigil keys create)")
         }
         let principal: Principal?
         do {
