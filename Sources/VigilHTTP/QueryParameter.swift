@@ -22,11 +22,16 @@ enum QueryParameter {
         return number
     }
 
-    /// A finite number in `range` (NaN and infinities refused); nil when absent or empty.
+    /// A finite number in decimal notation (`12`, `0.5`, `1e3`) in `range`; NaN, infinities and
+    /// hexadecimal (which `Double(_:)` would take) are refused. Nil when absent or empty.
     /// - Throws: `VigilError` `.invalidInput` naming the parameter and the range.
     static func number(_ query: Parameters, _ name: String, range: ClosedRange<Double>, unit: String) throws -> Double? {
         guard let text = query.get(name), !text.isEmpty else { return nil }
-        guard let number = Double(text), number.isFinite, range.contains(number) else {
+        let decimalNotation = text.utf8.count <= 64 && text.utf8.allSatisfy { byte in
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+        }
+        guard decimalNotation, let number = Double(text), number.isFinite, range.contains(number) else {
             throw VigilError(.invalidInput, "query parameter \(name)=\(InputText.shown(text)) must be a number of \(unit) from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))")
         }
         return number
