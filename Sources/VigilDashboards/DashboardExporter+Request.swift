@@ -14,7 +14,7 @@ extension DashboardExporter.Request {
         let saved = dashboard.json["time"]
         func time(_ text: String?, _ name: String, fallback: String) throws -> Int64 {
             let value = text ?? saved?[name]?.stringValue ?? fallback
-            guard let millis = GrafanaTime.millis(parsing: value, nowMillis: nowMillis), Self.supportedMillis.contains(millis) else {
+            guard let millis = GrafanaTime.millis(parsing: value, nowMillis: nowMillis), DashboardExporter.Request.supportedMillis.contains(millis) else {
                 throw VigilError(.invalidInput, "\(describe(name))\(value) must be an RFC 3339 time, Unix milliseconds, or now / now-6h, from 1970-01-01T00:00:00Z to 2262-04-11T23:47:16Z")
             }
             return millis
