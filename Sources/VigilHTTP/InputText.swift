@@ -11,7 +11,7 @@ enum InputText {
     /// `value`, when Postgres can take it and it has at most `maxLength` characters.
     /// - Throws: `VigilError` `.invalidInput` naming `name` (`query parameter service`, `feature`).
     @discardableResult
-    static func check(_ value: String, _ name: String, maxLength: Int = maxParameterLength) throws -> String {
+    static func check(_ value: String, _ name: String, maxLength: Int = InputText.maxParameterLength) throws -> String {
         if let problem = problem(value, maxLength: maxLength) {
             throw VigilError(.invalidInput, "\(name) \(problem)")
         }
@@ -19,7 +19,7 @@ enum InputText {
     }
 
     /// What is wrong with `value` (`must not contain …`), nil when nothing is.
-    static func problem(_ value: some StringProtocol, maxLength: Int = maxParameterLength) -> String? {
+    static func problem(_ value: some StringProtocol, maxLength: Int = InputText.maxParameterLength) -> String? {
         if value.containsNUL {
             return "must not contain a NUL character (U+0000)"
         }
