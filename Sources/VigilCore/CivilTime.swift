@@ -26,17 +26,34 @@ public enum CivilTime {
         return era * 146_097 + dayOfEra - 719_468
     }
 
+    /// The times Vigil takes from outside, in microseconds since the epoch: 1970-01-01T00:00:00Z
+    /// through 9999-12-31T23:59:59.999999Z. Within it a time has a four-digit year, and SQL's
+    /// `'epoch' + micros * interval '1 microsecond'` and the arithmetic of ranges and steps on it
+    /// cannot overflow; a time outside it is refused where it comes in, not failed on in SQL.
+    public static let supportedMicros: ClosedRange<Int64> = 0...253_402_300_799_999_999
+
+    /// What `micros(parsing:)` takes, for messages that name a parameter.
+    public static let expectedText = "an RFC 3339 time (2026-11-29T10:00:00Z) or Unix milliseconds, from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z"
+
     /// Microseconds since the epoch of an RFC 3339 time (`2026-11-29T10:00:00Z`, fractions and
-    /// offsets allowed) or Unix milliseconds; nil for anything else.
+    /// offsets allowed) or Unix milliseconds, within `supportedMicros`; nil for anything else.
     public static func micros(parsing text: String) -> Int64? {
-        if !text.isEmpty, text.allSatisfy(\.isNumber), let millis = Int64(text), millis < 100_000_000_000_000 {
-            return millis * 1000
+        guard !text.isEmpty, text.utf8.count <= 64 else { return nil }
+        if text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            guard let millis = Int64(text) else { return nil }
+            let (micros, overflow) = millis.multipliedReportingOverflow(by: 1000)
+            guard !overflow, supportedMicros.contains(micros) else { return nil }
+            return micros
         }
         for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = options
             if let date = formatter.date(from: text) {
-                return Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+                let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
+                // Checked before the conversion, which would trap outside Int64's range.
+                guard micros.isFinite, micros.magnitude < 1e18 else { return nil }
+                let whole = Int64(micros)
+                return supportedMicros.contains(whole) ? whole : nil
             }
         }
         return nil

@@ -1,6 +1,10 @@
 internal import VigilCore
 
 extension DashboardExporter.Request {
+    /// The times an export may ask for, in Unix milliseconds: 1970 until Int64 nanoseconds run out
+    /// (2262-04-11), as Grafana's `$__unixEpochNano…` macros give the range in nanoseconds.
+    public static let supportedMillis: ClosedRange<Int64> = 0...(Int64.max / 1_000_000)
+
     /// A request from text as a URL or the command line gives it: `from` and `to` as RFC 3339,
     /// Unix milliseconds or `now-6h` (default: the dashboard's own `time`, else the last 6 hours),
     /// and variables as (name, value) pairs, repeatable, `All` (or `$__all`) for every value.
@@ -10,8 +14,8 @@ extension DashboardExporter.Request {
         let saved = dashboard.json["time"]
         func time(_ text: String?, _ name: String, fallback: String) throws -> Int64 {
             let value = text ?? saved?[name]?.stringValue ?? fallback
-            guard let millis = GrafanaTime.millis(parsing: value, nowMillis: nowMillis) else {
-                throw VigilError(.invalidInput, "\(describe(name))\(value) must be an RFC 3339 time, Unix milliseconds, or now / now-6h")
+            guard let millis = GrafanaTime.millis(parsing: value, nowMillis: nowMillis), DashboardExporter.Request.supportedMillis.contains(millis) else {
+                throw VigilError(.invalidInput, "\(describe(name))\(value) must be an RFC 3339 time, Unix milliseconds, or now / now-6h, from 1970-01-01T00:00:00Z to 2262-04-11T23:47:16Z")
             }
             return millis
         }

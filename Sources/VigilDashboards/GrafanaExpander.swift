@@ -262,7 +262,8 @@ public struct GrafanaExpander: Sendable {
         while trimmed.hasSuffix("'") { trimmed.removeLast() }
         let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
         guard let count = Int64(digits), let unit = units.first(where: { $0.0 == trimmed.dropFirst(digits.count) }) else { return nil }
-        return count * unit.1
+        let (millis, overflow) = count.multipliedReportingOverflow(by: unit.1)
+        return overflow ? nil : millis
     }
 
     /// rangeutil.secondsToHms: the largest whole unit (no weeks).

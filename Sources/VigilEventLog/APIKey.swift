@@ -19,8 +19,16 @@ public struct APIKey: Sendable, Equatable {
         return APIKey(lookup: lookup, token: "vgl_\(lookup)_\(secret)")
     }
 
-    /// Reads a key as a client sent it; nil when it is not of Vigil's form.
+    /// The length of every key: `vgl_`, 12 characters, `_`, 32 characters.
+    public static let length = 49
+
+    /// What a key looks like, for messages.
+    public static let shape = "vgl_ followed by 12 letters or digits, _ and 32 letters or digits"
+
+    /// Reads a key as a client sent it; nil when it is not of Vigil's form (decided from the text
+    /// alone: a malformed key never reaches the database).
     public init?(token: String) {
+        guard token.utf8.count == Self.length else { return nil }
         let parts = token.split(separator: "_", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "vgl", parts[1].count == 12, parts[2].count == 32,
               token.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || Self.alphabet.contains(Character(Unicode.Scalar($0))) })

@@ -20,9 +20,19 @@ public enum DatabaseFault {
         return dataClasses.contains(state.prefix(2))
     }
 
-    /// The server's message for an error the data caused, without detail that may quote other
-    /// requests' rows: what the client needs to fix its export.
+    /// What the client needs to fix its export, by SQLSTATE: never the server's own text, which
+    /// may name tables, constraints or other requests' values.
     public static func clientMessage(_ error: any Error) -> String {
-        (error as? PSQLError)?.serverInfo?[.message] ?? "a value in the export cannot be stored"
+        let state = (error as? PSQLError)?.serverInfo?[.sqlState] ?? ""
+        switch state {
+        case "22P05", "22021":
+            return "a string holds a character the event log cannot store (such as NUL); nothing of the export was stored"
+        case "22003":
+            return "a number is out of the range the event log stores; nothing of the export was stored"
+        case _ where state.hasPrefix("54"):
+            return "a value is too large to store; nothing of the export was stored"
+        default:
+            return "a value in the export cannot be stored; nothing of it was stored"
+        }
     }
 }

@@ -6,7 +6,10 @@ public import VigilCore
 
 /// Projects and API keys: creation, listing and revocation (CLI, admin), and verification of the
 /// keys requests carry (server), with a short cache so a busy collector does not ask the database
-/// on every request. A revoked key stops working within the cache's time to live.
+/// on every request. A revoked key stops working within the cache's time to live. A malformed key
+/// is refused without a query; an unknown well-formed one is remembered (`UnknownKeyCache`, at
+/// most 10,000, for the same time to live), so repeating it does not reach the database either,
+/// and a key created meanwhile starts working within that time.
 public final class KeyStore: Sendable {
     /// A key as listed: everything but the secret.
     public struct KeyInfo: Sendable, Equatable {
@@ -37,29 +40,42 @@ public final class KeyStore: Sendable {
     }
 
     private struct CacheEntry {
-        var principal: Principal?
+        var principal: Principal
         var expires: ContinuousClock.Instant
     }
 
     private let executor: any QueryExecutor
     private let logger: Logger
     private let cacheTTL: Duration
+    /// Valid keys only (as many as the database holds, so the bound below is a safety net).
     private let cache = Mutex<[String: CacheEntry]>([:])
+    /// Unknown keys only.
+    private let unknown: Mutex<UnknownKeyCache>
 
-    /// Makes a verifier over `executor` (the server's pool). `cacheTTL`: `VIGIL_KEY_CACHE_SECONDS`, default 10 s.
-    public init(executor: any QueryExecutor, cacheTTL: Duration = .seconds(10), logger: Logger) {
+    /// Makes a verifier over `executor` (the server's pool). `cacheTTL`: `VIGIL_KEY_CACHE_SECONDS`,
+    /// default 10 s, for valid and unknown keys alike; `unknownKeyCapacity`: unknown keys remembered at most.
+    public init(executor: any QueryExecutor, cacheTTL: Duration = .seconds(10), unknownKeyCapacity: Int = 10_000, logger: Logger) {
         self.executor = executor
         self.cacheTTL = cacheTTL
+        self.unknown = Mutex(UnknownKeyCache(capacity: unknownKeyCapacity, timeToLive: cacheTTL))
         self.logger = logger
     }
 
     /// The principal a key acts as, or nil when the key is unknown, malformed or revoked.
     public func verify(token: String) async throws -> Principal? {
         guard let key = APIKey(token: token) else { return nil }
+        return try await verify(key)
+    }
+
+    /// The principal a well-formed key acts as, or nil when the key is unknown or revoked.
+    public func verify(_ key: APIKey) async throws -> Principal? {
         let now = ContinuousClock.now
         let cacheKey = Hex.encode(key.hash)
         if let hit = cache.withLock({ $0[cacheKey] }), hit.expires > now {
             return hit.principal
+        }
+        if unknown.withLock({ $0.contains(cacheKey, now: now) }) {
+            return nil
         }
         var principal: Principal?
         let rows = try await executor.execute(
@@ -71,9 +87,15 @@ public final class KeyStore: Sendable {
                 principal = Principal(projectID: project, keyID: keyID, role: role)
             }
         }
-        cache.withLock { cache in
-            if cache.count > 10_000 { cache.removeAll() }
-            cache[cacheKey] = CacheEntry(principal: principal, expires: now + cacheTTL)
+        if let principal {
+            unknown.withLock { $0.remove(cacheKey) }
+            cache.withLock { cache in
+                if cache.count >= 10_000 { cache.removeAll() }
+                cache[cacheKey] = CacheEntry(principal: principal, expires: now + cacheTTL)
+            }
+        } else {
+            cache.withLock { $0[cacheKey] = nil }
+            unknown.withLock { $0.insert(cacheKey, now: now) }
         }
         return principal
     }

@@ -55,10 +55,8 @@ public struct AlertsController: Sendable {
     func history(request: Request, context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let query = request.uri.queryParameters
-        let to = try TimeParameter.micros(query, "to", default: EventTime.nowMicros() + 60_000_000)
-        let from = try TimeParameter.micros(query, "from", default: to - 7 * 86_400_000_000)
-        guard from < to else { throw VigilError(.invalidInput, "query parameter from must be before to") }
-        let limit = try Self.limit(query.get("limit"))
+        let (from, to) = try TimeParameter.range(query, defaultTo: EventTime.nowMicros() + 60_000_000, lengthMicros: 7 * 86_400_000_000)
+        let limit = try Self.limit(query)
         var writer = JSONWriter()
         writer.beginObject()
         writer.beginArray("transitions")
@@ -111,14 +109,14 @@ public struct AlertsController: Sendable {
     func deliveries(request: Request, context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let query = request.uri.queryParameters
-        let status = query.get("status").flatMap { $0.isEmpty ? nil : $0 }
+        let status = try QueryParameter.filter(query, "status")
         if let status, !["pending", "delivered", "dead"].contains(status) {
-            throw VigilError(.invalidInput, "query parameter status=\(status) must be pending, delivered or dead")
+            throw VigilError(.invalidInput, "query parameter status=\(InputText.shown(status)) must be pending, delivered or dead")
         }
         var writer = JSONWriter()
         writer.beginObject()
         writer.beginArray("notifications")
-        for delivery in try await alerts.deliveries(projectID: principal.projectID, status: status, limit: try Self.limit(query.get("limit"))) {
+        for delivery in try await alerts.deliveries(projectID: principal.projectID, status: status, limit: try Self.limit(query)) {
             writer.beginObject()
             writer.int("id", delivery.id)
             writer.string("delivery_id", delivery.deliveryID)
@@ -150,7 +148,7 @@ public struct AlertsController: Sendable {
     func retry(context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let text = context.parameters.get("id") ?? ""
-        guard let id = Int64(text) else { throw VigilError(.invalidInput, "notification id \(text) must be a number") }
+        let id = try Self.id(text, "notification id")
         guard try await alerts.retry(projectID: principal.projectID, id: id) else {
             throw VigilError(.notFound, "no pending or dead notification \(id) in this project")
         }
@@ -183,9 +181,12 @@ public struct AlertsController: Sendable {
         }
         guard let given = input.matchers, !given.isEmpty else { throw VigilError(.invalidInput, "matchers must name at least one label") }
         var matchers: [Silence.Matcher] = []
+        guard given.count <= 100 else { throw VigilError(.invalidInput, "matchers: at most 100 (got \(given.count))") }
         for (index, item) in given.enumerated() {
             guard let name = item.name, !name.isEmpty else { throw VigilError(.invalidInput, "matcher \(index): name must be a label name") }
             guard let value = item.value else { throw VigilError(.invalidInput, "matcher \(index): value must be given") }
+            try InputText.check(name, "matcher \(index): name")
+            try InputText.check(value, "matcher \(index): value")
             let matcher = Silence.Matcher(name: name, value: value, isRegex: item.isRegex ?? false, isEqual: item.isEqual ?? true)
             guard matcher.matches(LabelSet()) != nil else { throw VigilError(.invalidInput, "matcher \(index): \(value) is not a valid regular expression") }
             matchers.append(matcher)
@@ -193,16 +194,18 @@ public struct AlertsController: Sendable {
         let now = EventTime.nowMicros()
         var starts = now
         if let text = input.startsAt?.text {
-            guard let parsed = TimeParameter.parse(text) else { throw VigilError(.invalidInput, "startsAt must be an RFC 3339 time or Unix milliseconds") }
+            guard let parsed = TimeParameter.parse(text) else { throw VigilError(.invalidInput, "startsAt must be \(CivilTime.expectedText)") }
             starts = parsed
         }
         guard let endText = input.endsAt?.text, let ends = TimeParameter.parse(endText) else {
-            throw VigilError(.invalidInput, "endsAt must be an RFC 3339 time or Unix milliseconds")
+            throw VigilError(.invalidInput, "endsAt must be \(CivilTime.expectedText)")
         }
         guard ends > max(starts, now) else { throw VigilError(.invalidInput, "endsAt must be in the future and after startsAt") }
         guard let comment = input.comment?.trimmingWhitespace(), !comment.isEmpty, comment.count <= 10_000 else {
             throw VigilError(.invalidInput, "comment must say why (1 to 10000 characters)")
         }
+        try InputText.check(comment, "comment", maxLength: 10_000)
+        try InputText.check(input.createdBy ?? "", "createdBy")
         let id = try await alerts.createSilence(projectID: principal.projectID, matchers: matchers, startsAtMicros: starts, endsAtMicros: ends,
                                                 comment: comment, createdBy: input.createdBy ?? "")
         return Response.json("{\"id\":\(id)}")
@@ -232,18 +235,22 @@ public struct AlertsController: Sendable {
     func expire(context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let text = context.parameters.get("id") ?? ""
-        guard let id = Int64(text) else { throw VigilError(.invalidInput, "silence id \(text) must be a number") }
+        let id = try Self.id(text, "silence id")
         guard try await alerts.expireSilence(projectID: principal.projectID, id: id) else {
             throw VigilError(.notFound, "no silence \(id) in force or to come in this project")
         }
         return Response.json("{\"id\":\(id),\"state\":\"expired\"}")
     }
 
-    private static func limit(_ text: String?) throws -> Int {
-        guard let text, !text.isEmpty else { return 100 }
-        guard let limit = Int(text), (1...1000).contains(limit) else {
-            throw VigilError(.invalidInput, "query parameter limit=\(text) must be a whole number from 1 to 1000")
+    private static func limit(_ query: Parameters) throws -> Int {
+        Int(try QueryParameter.integer(query, "limit", default: 100, range: 1...1000))
+    }
+
+    /// A row id from the path: a whole number from 1 to Int64.max.
+    private static func id(_ text: String, _ name: String) throws -> Int64 {
+        guard let id = Int64(text), id > 0 else {
+            throw VigilError(.invalidInput, "\(name) \(InputText.shown(text)) must be a whole number from 1 to \(Int64.max)")
         }
-        return limit
+        return id
     }
 }

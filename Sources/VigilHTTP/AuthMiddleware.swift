@@ -1,11 +1,14 @@
 internal import Foundation
 public import Hummingbird
 internal import HTTPTypes
+internal import Logging
 public import VigilCore
 public import VigilEventLog
 
-/// Verifies `Authorization: Bearer <key>` and requires a role: no or an unknown key is 401,
-/// a key whose role does not permit the route is 403. The verified principal goes into the context.
+/// Verifies `Authorization: Bearer <key>` and requires a role: no, a malformed or an unknown key
+/// is 401, a key whose role does not permit the route is 403. A malformed key is refused from its
+/// text alone, and `KeyStore` remembers unknown ones, so a flood of bad keys does not reach the
+/// database. The verified principal goes into the context.
 public struct AuthMiddleware: RouterMiddleware {
     /// The context this middleware fills in.
     public typealias Context = VigilRequestContext
@@ -29,14 +32,19 @@ public struct AuthMiddleware: RouterMiddleware {
             throw VigilError(.unauthenticated, "the Authorization header must be Bearer <key>")
         }
         let token = parts[1].trimmingCharacters(in: .whitespaces)
+        guard let key = APIKey(token: token) else {
+            throw VigilError(.unauthenticated, "the API key is not valid: it is malformed (a key is \(APIKey.shape); make one with vigil keys create)")
+        }
         let principal: Principal?
         do {
-            principal = try await keys.verify(token: token)
+            principal = try await keys.verify(key)
         } catch {
-            throw VigilError(.unavailable, "cannot check the API key right now: \(Database.describe(error))", retryAfterSeconds: 1)
+            // What the database said stays in the log (with the request id): it may name the host, user or database.
+            context.logger.error("cannot check the API key", metadata: ["vigil.error": "\(Database.describe(error))"])
+            throw VigilError(.unavailable, "cannot check the API key right now; retry shortly", retryAfterSeconds: 1)
         }
         guard let principal else {
-            throw VigilError(.unauthenticated, "the API key is not valid (unknown, malformed or revoked)")
+            throw VigilError(.unauthenticated, "the API key is not valid (unknown or revoked)")
         }
         guard principal.role.permits(role) else {
             throw VigilError(.forbidden, "a key with role \(principal.role.rawValue) cannot do this; it needs role \(role.rawValue) or admin")

@@ -102,6 +102,9 @@ public struct DashboardsController: Sendable {
         let principal = try context.requirePrincipal()
         let data = try await request.jsonBody("the dashboard", upTo: maxBodyBytes)
         let document = try JSONValue(parsing: Array(data))
+        if let path = Self.nulPath(document, at: "dashboard") {
+            throw VigilError(.invalidInput, "\(path) must not contain a NUL character (U+0000)")
+        }
         var dashboard = document
         var overwrite = false
         if let wrapped = document["dashboard"] {
@@ -118,6 +121,27 @@ public struct DashboardsController: Sendable {
         var response = Response.json(writer.bytes)
         response.status = created ? .created : .ok
         return response
+    }
+
+    /// The JSON path (`dashboard.panels[2].title`) of the first string or member name in `value`
+    /// holding U+0000, which Postgres's `jsonb` and `text` refuse; nil when none does.
+    static func nulPath(_ value: JSONValue, at path: String) -> String? {
+        if let text = value.stringValue {
+            return text.containsNUL ? path : nil
+        }
+        if let elements = value.arrayValue {
+            for (index, element) in elements.enumerated() {
+                if let found = nulPath(element, at: "\(path)[\(index)]") { return found }
+            }
+        }
+        if let members = value.objectValue {
+            for (key, member) in members {
+                let memberPath = "\(path).\(InputText.shown(key))"
+                if key.containsNUL { return memberPath }
+                if let found = nulPath(member, at: memberPath) { return found }
+            }
+        }
+        return nil
     }
 
     private func delete(context: VigilRequestContext) async throws -> Response {

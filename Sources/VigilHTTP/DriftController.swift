@@ -145,7 +145,7 @@ public struct DriftController: Sendable {
         } else if let duration = DurationText.parse(text) {
             seconds = duration.components.seconds
         } else {
-            throw VigilError(.invalidInput, "trailing=\(text) must be seconds or a duration such as 7d, 12h or 30m")
+            throw VigilError(.invalidInput, "trailing=\(InputText.shown(text)) must be seconds or a duration such as 7d, 12h or 30m, from one minute to a year")
         }
         guard (60...31_536_000).contains(seconds) else { throw VigilError(.invalidInput, "trailing must be from one minute to a year") }
         var writer = JSONWriter()
@@ -181,10 +181,8 @@ public struct DriftController: Sendable {
     func list(request: Request, context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let query = request.uri.queryParameters
-        let to = try TimeParameter.micros(query, "to", default: EventTime.nowMicros() + 60_000_000)
-        let from = try TimeParameter.micros(query, "from", default: to - 7 * 86_400_000_000)
-        guard from < to else { throw VigilError(.invalidInput, "query parameter from must be before to") }
-        let feature = query.get("feature").flatMap { $0.isEmpty ? nil : $0 }
+        let (from, to) = try TimeParameter.range(query, defaultTo: EventTime.nowMicros() + 60_000_000, lengthMicros: 7 * 86_400_000_000)
+        let feature = try QueryParameter.filter(query, "feature")
         var writer = JSONWriter()
         writer.beginObject()
         writer.beginArray("reports")
@@ -200,7 +198,9 @@ public struct DriftController: Sendable {
     func one(context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let text = context.parameters.get("id") ?? ""
-        guard let id = Int64(text) else { throw VigilError(.invalidInput, "report id \(text) must be a number") }
+        guard let id = Int64(text), id > 0 else {
+            throw VigilError(.invalidInput, "report id \(InputText.shown(text)) must be a whole number from 1 to \(Int64.max)")
+        }
         guard let report = try await drift.report(projectID: principal.projectID, id: id) else {
             throw VigilError(.notFound, "no drift report \(id) in this project")
         }
@@ -241,15 +241,15 @@ public struct DriftController: Sendable {
 
     private static func feature(_ text: String?) throws -> String {
         guard let feature = text?.trimmingWhitespace(), !feature.isEmpty else { throw VigilError(.invalidInput, "feature must be given") }
-        return feature
+        return try InputText.check(feature, "feature", maxLength: 200)
     }
 
     private static func window(_ input: WindowInput, name: String) throws -> DriftStore.Window {
         guard let fromText = input.from?.text, let from = TimeParameter.parse(fromText) else {
-            throw VigilError(.invalidInput, "\(name).from must be an RFC 3339 time or Unix milliseconds")
+            throw VigilError(.invalidInput, "\(name).from must be \(CivilTime.expectedText)")
         }
         guard let toText = input.to?.text, let to = TimeParameter.parse(toText) else {
-            throw VigilError(.invalidInput, "\(name).to must be an RFC 3339 time or Unix milliseconds")
+            throw VigilError(.invalidInput, "\(name).to must be \(CivilTime.expectedText)")
         }
         guard from < to else { throw VigilError(.invalidInput, "\(name).from must be before \(name).to") }
         return DriftStore.Window(fromMicros: from, toMicros: to)

@@ -44,6 +44,8 @@ public struct EmbeddingsController: Sendable {
         guard let feature = batch.feature?.trimmingWhitespace(), !feature.isEmpty, feature.count <= 200 else {
             throw VigilError(.invalidInput, "feature must be a non-empty string of at most 200 characters")
         }
+        try InputText.check(feature, "feature", maxLength: 200)
+        if let model = batch.model { try InputText.check(model, "model", maxLength: 200) }
         var items = batch.embeddings ?? []
         items += (batch.vectors ?? []).map { EmbeddingItem(vector: $0) }
         guard !items.isEmpty, items.count <= 10_000 else {
@@ -66,7 +68,7 @@ public struct EmbeddingsController: Sendable {
             dimension = values.count
             var micros = now
             if let text = item.time?.text ?? batch.time?.text {
-                guard let parsed = TimeParameter.parse(text) else { throw bad("time must be an RFC 3339 time or Unix milliseconds") }
+                guard let parsed = TimeParameter.parse(text) else { throw bad("time must be \(CivilTime.expectedText)") }
                 micros = parsed
             }
             var writer = JSONWriter(capacity: values.count * 6 + 256)

@@ -6,10 +6,13 @@ internal import NIOCore
 internal import VigilCore
 internal import VigilIngest
 
-/// The one place errors become HTTP responses. Domain errors keep their message (it is written
-/// for the user); anything else is logged with the request id and answered as a bare 500 that
-/// names the request id but never the error's text. OTLP paths answer with a `google.rpc.Status`
-/// in the request's format, as the OTLP specification asks; the API answers with JSON.
+/// The one place errors become HTTP responses. Domain errors of the client's making (4xx) keep
+/// their message (it is written for the user and says what to change); a full queue keeps its
+/// own. Any other failure, a domain one that maps to a 5xx included (its message may carry what
+/// the database said, its host, user or database name), is logged with the request id and
+/// answered with a generic message that names the request id but never the error's text. OTLP
+/// paths answer with a `google.rpc.Status` in the request's format, as the OTLP specification
+/// asks; the API answers with JSON.
 public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Makes the middleware.
     public init() {}
@@ -44,8 +47,12 @@ enum ErrorResponder {
             vigilError = VigilError(Code.internal, "internal error; quote request id \(requestID)")
         }
         let status = status(for: vigilError.code)
-        if status.code >= 500 {
+        var message = vigilError.message
+        if status.code >= 500, vigilError.code != Code.internal {
             logger.warning("request refused", metadata: ["vigil.status": "\(status.code)", "vigil.reason": "\(vigilError.message)"])
+            if vigilError.code != .overloaded {
+                message = "Vigil cannot answer this right now; retry shortly, and quote request id \(requestID) if it persists"
+            }
         }
         var headers: HTTPFields = [:]
         if let seconds = vigilError.retryAfterSeconds ?? (status == .serviceUnavailable || status == .tooManyRequests ? 1 : nil) {
@@ -56,14 +63,14 @@ enum ErrorResponder {
         if OTLPSignal.allCases.contains(where: { $0.path == request.uri.path }) {
             let format = OTLPFormat(contentType: request.headers[.contentType]) ?? .json
             headers[.contentType] = format.contentType
-            body = OTLPResponse.status(code: grpcCode(for: status), message: vigilError.message, format: format)
+            body = OTLPResponse.status(code: grpcCode(for: status), message: message, format: format)
         } else {
             headers[.contentType] = "application/json"
             var writer = JSONWriter()
             writer.beginObject()
             writer.beginObject("error")
             writer.string("code", vigilError.code.rawValue)
-            writer.string("message", vigilError.message)
+            writer.string("message", message)
             writer.string("request_id", requestID)
             writer.endObject()
             writer.endObject()

@@ -92,7 +92,7 @@ public struct EvaluationsController: Sendable {
         }
         var micros = nowMicros
         if let time = item.time {
-            guard let parsed = TimeParameter.parse(time.text) else { throw bad("time must be an RFC 3339 time or Unix milliseconds") }
+            guard let parsed = TimeParameter.parse(time.text) else { throw bad("time must be \(CivilTime.expectedText)") }
             micros = parsed
         }
         writer.string("time", CivilTime.rfc3339(micros: micros))

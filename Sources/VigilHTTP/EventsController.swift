@@ -36,14 +36,3 @@ public struct EventsController: Sendable {
         return Response.json(writer.bytes)
     }
 }
-
-/// Query-string parsing with errors that name the parameter.
-enum QueryParameter {
-    static func integer(_ query: Parameters, _ name: String, default value: Int64, range: ClosedRange<Int64>) throws -> Int64 {
-        guard let text = query.get(name) else { return value }
-        guard let number = Int64(text), range.contains(number) else {
-            throw VigilError(.invalidInput, "query parameter \(name)=\(text) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return number
-    }
-}

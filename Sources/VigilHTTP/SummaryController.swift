@@ -28,21 +28,16 @@ public struct SummaryController: Sendable {
     func summary(request: Request, context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let query = request.uri.queryParameters
-        let now = EventTime.nowMicros()
-        let to = try TimeParameter.micros(query, "to", default: now)
-        let from = try TimeParameter.micros(query, "from", default: to - 3_600_000_000)
-        guard from < to else {
-            throw VigilError(.invalidInput, "query parameter from must be before to")
-        }
+        let (from, to) = try TimeParameter.range(query, defaultTo: EventTime.nowMicros(), lengthMicros: 3_600_000_000)
         var groupBy: [RollupReader.Dimension] = []
         for name in (query.get("group_by") ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
             guard let dimension = RollupReader.Dimension(rawValue: name) else {
-                throw VigilError(.invalidInput, "query parameter group_by: \(name) is not one of \(RollupReader.Dimension.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw VigilError(.invalidInput, "query parameter group_by: \(InputText.shown(name)) is not one of \(RollupReader.Dimension.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             if !groupBy.contains(dimension) { groupBy.append(dimension) }
         }
-        let service = query.get("service").flatMap { $0.isEmpty ? nil : $0 }
-        let model = query.get("model").flatMap { $0.isEmpty ? nil : $0 }
+        let service = try QueryParameter.filter(query, "service")
+        let model = try QueryParameter.filter(query, "model")
         let groups = try await rollups.summary(projectID: principal.projectID, fromMicros: from, toMicros: to, service: service, model: model, groupBy: groupBy)
 
         var writer = JSONWriter(capacity: 512 * groups.count + 256)

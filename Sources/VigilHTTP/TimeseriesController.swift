@@ -70,17 +70,18 @@ public struct TimeseriesController: Sendable {
         guard let metricName = query.get("metric"), let metric = Metric(rawValue: metricName) else {
             throw VigilError(.invalidInput, "query parameter metric must be one of \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let step = try Self.step(query.get("step") ?? "1m")
-        let to = try TimeParameter.micros(query, "to", default: EventTime.nowMicros())
-        let from = try TimeParameter.micros(query, "from", default: to - 3_600_000_000)
-        guard from < to else { throw VigilError(.invalidInput, "query parameter from must be before to") }
+        let stepText = query.get("step").flatMap { $0.isEmpty ? nil : $0 } ?? "1m"
+        let step = try Self.step(stepText)
+        let (from, to) = try TimeParameter.range(query, defaultTo: EventTime.nowMicros(), lengthMicros: 3_600_000_000)
+        // Times are within CivilTime.supportedMicros (less an hour) and a step is at most 366 days,
+        // so none of this arithmetic can overflow.
         let first = from.floorDivided(by: step) * step
         let buckets = (to - first + step - 1) / step
-        guard buckets <= 10_000 else {
-            throw VigilError(.invalidInput, "query parameter step=\(query.get("step") ?? "") gives \(buckets) points for this range; 10000 at most")
+        guard buckets <= Self.maxPoints else {
+            throw VigilError(.invalidInput, "query parameter step=\(InputText.shown(stepText)) gives \(buckets) points for this range; \(Self.maxPoints) at most")
         }
-        let service = query.get("service").flatMap { $0.isEmpty ? nil : $0 }
-        let model = query.get("model").flatMap { $0.isEmpty ? nil : $0 }
+        let service = try QueryParameter.filter(query, "service")
+        let model = try QueryParameter.filter(query, "model")
         let groups = try await rollups.series(projectID: principal.projectID, fromMicros: first, toMicros: to, stepMicros: step, service: service, model: model)
         var writer = JSONWriter(capacity: Int(buckets) * 48 + 128)
         writer.beginObject()
@@ -104,17 +105,26 @@ public struct TimeseriesController: Sendable {
         return Response.json(writer.bytes)
     }
 
-    /// `30s`-style steps are refused: rollups are per minute. Accepts `1m`, `5m`, `1h`, `1d`, or seconds.
+    /// The most points a series may have.
+    static let maxPoints: Int64 = 10_000
+
+    /// The steps a series may take, in seconds: a minute (rollups are per minute) to 366 days.
+    static let stepSeconds: ClosedRange<Int64> = 60...31_622_400
+
+    /// Microseconds of a step: `1m`, `5m`, `1h`, `1d` or seconds, a whole number of minutes in
+    /// `stepSeconds` (`30s`-style steps are refused: rollups are per minute). Overflow-checked.
+    /// - Throws: `VigilError` `.invalidInput` naming `step` and the steps allowed.
     static func step(_ text: String) throws -> Int64 {
         let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
         var seconds: Int64?
         if let unit = text.last, let factor = units[unit], let number = Int64(text.dropLast()) {
-            seconds = number * factor
+            let (product, overflow) = number.multipliedReportingOverflow(by: factor)
+            seconds = overflow ? nil : product
         } else if let number = Int64(text) {
             seconds = number
         }
-        guard let seconds, seconds >= 60, seconds % 60 == 0 else {
-            throw VigilError(.invalidInput, "query parameter step=\(text) must be a whole number of minutes, such as 1m, 5m, 1h, 1d or 300")
+        guard let seconds, stepSeconds.contains(seconds), seconds % 60 == 0 else {
+            throw VigilError(.invalidInput, "query parameter step=\(InputText.shown(text)) must be a whole number of minutes from 1m to 366d, such as 1m, 5m, 1h, 1d or 300")
         }
         return seconds * 1_000_000
     }

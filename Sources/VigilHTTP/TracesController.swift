@@ -30,33 +30,21 @@ public struct TracesController: Sendable {
     func search(request: Request, context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let query = request.uri.queryParameters
-        let to = try TimeParameter.micros(query, "to", default: EventTime.nowMicros() + 60_000_000)
-        let from = try TimeParameter.micros(query, "from", default: to - 86_400_000_000)
-        guard from < to else { throw VigilError(.invalidInput, "query parameter from must be before to") }
+        let (from, to) = try TimeParameter.range(query, defaultTo: EventTime.nowMicros() + 60_000_000, lengthMicros: 86_400_000_000)
         var filter = TraceReader.Filter(fromMicros: from, toMicros: to)
-        filter.service = query.get("service").flatMap { $0.isEmpty ? nil : $0 }
-        filter.model = query.get("model").flatMap { $0.isEmpty ? nil : $0 }
-        if let status = query.get("status"), !status.isEmpty {
+        filter.service = try QueryParameter.filter(query, "service")
+        filter.model = try QueryParameter.filter(query, "model")
+        if let status = try QueryParameter.filter(query, "status") {
             guard status == "ok" || status == "error" else {
-                throw VigilError(.invalidInput, "query parameter status=\(status) must be ok or error")
+                throw VigilError(.invalidInput, "query parameter status=\(InputText.shown(status)) must be ok or error")
             }
             filter.status = status
         }
-        if let text = query.get("min_latency_ms"), !text.isEmpty {
-            guard let value = Double(text), value >= 0, value.isFinite else {
-                throw VigilError(.invalidInput, "query parameter min_latency_ms=\(text) must be a number of milliseconds, 0 or more")
-            }
-            filter.minLatencyMilliseconds = value
-        }
-        if let text = query.get("min_cost_usd"), !text.isEmpty {
-            guard text.allSatisfy({ $0.isNumber || $0 == "." }), let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-                throw VigilError(.invalidInput, "query parameter min_cost_usd=\(text) must be a decimal amount of dollars")
-            }
-            filter.minCostUSD = value
-        }
-        if let text = query.get("cursor"), !text.isEmpty {
+        filter.minLatencyMilliseconds = try QueryParameter.number(query, "min_latency_ms", range: TraceReader.Filter.minLatencyRange, unit: "milliseconds")
+        filter.minCostUSD = try QueryParameter.decimal(query, "min_cost_usd", range: TraceReader.Filter.minCostRange, unit: "dollars")
+        if let text = try QueryParameter.filter(query, "cursor") {
             guard let cursor = TraceReader.Cursor(text) else {
-                throw VigilError(.invalidInput, "query parameter cursor=\(text) is not a cursor this API handed out")
+                throw VigilError(.invalidInput, "query parameter cursor=\(InputText.shown(text)) is not a cursor this API handed out")
             }
             filter.cursor = cursor
         }
@@ -75,8 +63,8 @@ public struct TracesController: Sendable {
     func trace(context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = (context.parameters.get("trace_id") ?? "").lowercased()
-        guard id.count == 32, let bytes = Hex.decode(id) else {
-            throw VigilError(.invalidInput, "trace id \(id.prefix(64)) must be 32 hex digits")
+        guard id.utf8.count == 32, let bytes = Hex.decode(id) else {
+            throw VigilError(.invalidInput, "trace id \(InputText.shown(id)) must be 32 hex digits")
         }
         let spans = try await events.spans(ofTrace: bytes, projectID: principal.projectID)
         guard !spans.isEmpty else {

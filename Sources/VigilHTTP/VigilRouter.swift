@@ -8,6 +8,7 @@ internal import Logging
 
 /// Assembles every route with its guard: health and the OpenAPI document open, the OTLP
 /// collectors behind the ingest role, the query API behind the read role, errors mapped once.
+/// Every guarded route checks its key first, then its parameters' text (`InputGuardMiddleware`).
 public enum VigilRouter {
     /// What the routes need.
     public struct Dependencies: Sendable {
@@ -61,18 +62,18 @@ public enum VigilRouter {
         router.get("/openapi.json") { _, _ in
             Response.json(OpenAPIDocument.json)
         }
-        let ingest = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .ingest))
+        let ingest = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .ingest)).add(middleware: InputGuardMiddleware())
         OTLPController(appender: dependencies.appender, configuration: dependencies.configuration).addRoutes(to: ingest)
         EvaluationsController(appender: dependencies.appender, maxBodyBytes: dependencies.configuration.maxBodyBytes).addRoutes(to: ingest)
         let drift = DriftStore(executor: dependencies.database, logger: Logger(label: "vigil.drift"))
         EmbeddingsController(appender: dependencies.appender, drift: drift, maxBodyBytes: dependencies.configuration.maxBodyBytes).addRoutes(to: ingest)
-        let read = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .read))
+        let read = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .read)).add(middleware: InputGuardMiddleware())
         EventsController(reader: dependencies.reader).addRoutes(to: read)
         SummaryController(rollups: dependencies.rollups).addRoutes(to: read)
         TimeseriesController(rollups: dependencies.rollups).addRoutes(to: read)
         TracesController(traces: dependencies.traces, events: dependencies.reader).addRoutes(to: read)
         DriftController(drift: drift, appender: dependencies.appender, scheduler: dependencies.driftScheduler).addRoutes(to: read)
-        let admin = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .admin))
+        let admin = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .admin)).add(middleware: InputGuardMiddleware())
         AlertsController(alerts: AlertReader(executor: dependencies.database, logger: Logger(label: "vigil.alerts")), rules: dependencies.rules)
             .addRoutes(read: read, admin: admin)
         dependencies.dashboards?.addRoutes(read: read, admin: admin)

@@ -8,6 +8,12 @@ public import VigilEventLog
 public struct TraceReader: Sendable {
     /// What a search asks for.
     public struct Filter: Sendable {
+        /// The minimum latencies a search may ask for, in milliseconds (about 31 years at most), so
+        /// that SQL's `interval` of it cannot overflow.
+        public static let minLatencyRange: ClosedRange<Double> = 0...1e12
+        /// The minimum costs a search may ask for, in dollars.
+        public static let minCostRange: ClosedRange<Decimal> = 0...1_000_000_000
+
         /// Traces that started at or after this (microseconds).
         public var fromMicros: Int64
         /// Traces that started before this (microseconds).
@@ -51,10 +57,12 @@ public struct TraceReader: Sendable {
         /// The last trace's id.
         public var traceID: String
 
-        /// Reads a cursor the API handed out; nil when it is not one.
+        /// Reads a cursor the API handed out; nil when it is not one (its time outside
+        /// `CivilTime.supportedMicros` included: no trace handed out starts there).
         public init?(_ text: String) {
             let parts = text.split(separator: ".", maxSplits: 1)
-            guard parts.count == 2, let micros = Int64(parts[0]), parts[1].count == 32, Hex.decode(String(parts[1])) != nil else { return nil }
+            guard parts.count == 2, let micros = Int64(parts[0]), CivilTime.supportedMicros.contains(micros),
+                  parts[1].utf8.count == 32, Hex.decode(String(parts[1])) != nil else { return nil }
             startMicros = micros
             traceID = String(parts[1])
         }

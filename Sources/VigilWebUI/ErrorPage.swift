@@ -4,8 +4,8 @@ internal import Logging
 internal import VigilCore
 
 /// What a page shows when it cannot be shown: the status and a message for the reader, inside
-/// the usual frame. Errors Vigil did not expect are logged with the request id and shown as a
-/// bare 500 naming that id, never with their text.
+/// the usual frame. Errors Vigil did not expect, and failures of a dependency (a 503), are logged
+/// with the request id and shown with a message naming that id, never with their text.
 enum ErrorPage {
     /// The response for `error`, with the navigation bar when there is a session.
     static func response(for error: any Error, session: SessionStore.Session?, logger: Logger) -> Response {
@@ -26,7 +26,12 @@ enum ErrorPage {
             case .overloaded, .unavailable: status = 503
             default: status = 500
             }
-            message = status == 500 ? "Something went wrong; quote request id \(requestID)." : vigil.message
+            // A 5xx's message may carry what the database said (its host, user or name): logged, not shown.
+            message = switch status {
+            case 500: "Something went wrong; quote request id \(requestID)."
+            case 503 where vigil.code != .overloaded: "Vigil cannot show this right now; try again shortly, and quote request id \(requestID) if it persists."
+            default: vigil.message
+            }
             if status >= 500 { logger.warning("page failed", metadata: ["vigil.status": "\(status)", "vigil.reason": "\(vigil.message)"]) }
         case let http as HTTPError where http.status.code < 500:
             status = http.status.code

@@ -1,4 +1,5 @@
 internal import Hummingbird
+internal import Logging
 internal import VigilCore
 internal import VigilEventLog
 
@@ -20,7 +21,9 @@ struct SignInMiddleware: RouterMiddleware {
         do {
             session = try await sessions.session(token: token)
         } catch {
-            throw VigilError(.unavailable, "cannot check the session right now: \(Database.describe(error))", retryAfterSeconds: 1)
+            // What the database said stays in the log (with the request id): it may name the host, user or database.
+            context.logger.error("cannot check the session", metadata: ["vigil.error": "\(Database.describe(error))"])
+            throw VigilError(.unavailable, "cannot check the session right now; retry shortly", retryAfterSeconds: 1)
         }
         guard let session else {
             return PageResponse.redirect(to: "/ui/login", setCookie: PageResponse.clearedCookie(secure: PageResponse.isSecure(request)))

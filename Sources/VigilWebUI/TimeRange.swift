@@ -1,7 +1,8 @@
 internal import VigilCore
 
 /// The time range a page shows: a preset (`range=1h|6h|24h|7d`, a link each) ending now, or
-/// `from` and `to` (RFC 3339 or Unix milliseconds). Bad values are a 400 naming the parameter.
+/// `from` and `to` (RFC 3339 or Unix milliseconds, within `CivilTime.supportedMicros`, so the
+/// range's arithmetic cannot overflow). Bad values are a 400 naming the parameter.
 struct TimeRange: Sendable, Equatable {
     /// A preset range ending now.
     struct Preset: Sendable, Equatable {
@@ -101,7 +102,7 @@ struct TimeRange: Sendable, Equatable {
 
     private static func time(_ text: String, name: String) throws(PageError) -> Int64 {
         guard let micros = CivilTime.micros(parsing: text) else {
-            throw PageError(status: 400, message: "\(name)=\(text) is not a time: use RFC 3339 (2026-11-29T10:00:00Z) or Unix milliseconds.")
+            throw PageError(status: 400, message: "\(name)=\(text) is not a time: use \(CivilTime.expectedText).")
         }
         return micros
     }

@@ -86,15 +86,16 @@ struct TracesPage: Sendable {
         default: throw PageError(status: 400, message: "Status \(filters.status) must be any, ok or error.")
         }
         if !filters.minLatency.isEmpty {
-            guard let value = Double(filters.minLatency), value.isFinite, value >= 0 else {
-                throw PageError(status: 400, message: "Minimum latency \(filters.minLatency) must be a number of milliseconds, 0 or more.")
+            let range = TraceReader.Filter.minLatencyRange
+            guard let value = Double(filters.minLatency), value.isFinite, range.contains(value) else {
+                throw PageError(status: 400, message: "Minimum latency \(filters.minLatency) must be a number of milliseconds from 0 to \(Int64(range.upperBound)).")
             }
             filter.minLatencyMilliseconds = value
         }
         if !filters.minCost.isEmpty {
-            guard filters.minCost.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-                  let value = Decimal(string: filters.minCost, locale: Locale(identifier: "en_US_POSIX")) else {
-                throw PageError(status: 400, message: "Minimum cost \(filters.minCost) must be an amount of dollars such as 0.05.")
+            let range = TraceReader.Filter.minCostRange
+            guard let value = DecimalText.parse(filters.minCost), range.contains(value) else {
+                throw PageError(status: 400, message: "Minimum cost \(filters.minCost) must be an amount of dollars such as 0.05, from \(range.lowerBound) to \(range.upperBound).")
             }
             filter.minCostUSD = value
         }
