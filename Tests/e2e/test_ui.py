@@ -178,7 +178,7 @@ def test_sign_in_refuses_bad_ingest_foreign_and_revoked_keys(world, keys):
         (PROJECT, keys["other"], 403, f"That key is not a key of project {PROJECT}."),
         (OTHER_PROJECT, keys["read"], 403, f"That key is not a key of project {OTHER_PROJECT}."),
         (PROJECT, keys["revoked"], 401, "That key has been revoked"),
-        (PROJECT, "", 400, "Enter a read or admin key"),
+        (PROJECT, "", 400, "Enter a read, operate or admin key"),
     ]:
         response = sign_in(vigil, project, key)
         assert response.status_code == status, (message, response.status_code, response.text[:500])
