@@ -198,12 +198,8 @@ public final class KeyStore: Sendable {
     }
 
     private static func validate(projectName name: String) throws {
-        let allowed = name.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-        }
-        guard !name.isEmpty, name.utf8.count <= 63, allowed, name.first != ".", name.first != "_", name.first != "-" else {
-            throw VigilError(.invalidInput, "project name \"\(name)\" must be 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        guard ProjectName.isValid(name) else {
+            throw VigilError(.invalidInput, "project name \"\(name)\" must be \(ProjectName.rule)")
         }
     }
 
