@@ -135,10 +135,10 @@ def world(start_vigil, keys, tmp_path_factory):
         response = vigil.request("POST", "/api/v1/embeddings", key=keys["ingest"],
                                  json={"feature": feature, "model": "e2e-embedder", "time": now_ms - offset_ms, "vectors": vectors})
         assert response.status_code == 200, response.text
-    response = vigil.request("POST", "/api/v1/drift/baselines", key=keys["read"],
+    response = vigil.request("POST", "/api/v1/drift/baselines", key=keys["admin"],
                              json={"feature": feature, "from": now_ms - 31 * HOUR_MS, "to": now_ms - 29 * HOUR_MS})
     assert response.status_code == 200, response.text
-    response = vigil.request("POST", "/api/v1/silences", key=keys["read"], json={
+    response = vigil.request("POST", "/api/v1/silences", key=keys["admin"], json={
         "matchers": [{"name": "alertname", "value": "UINever.*", "isRegex": True}], "endsAt": now_ms + HOUR_MS,
         "comment": "maintenance <b>window</b>", "createdBy": "e2e"})
     assert response.status_code == 200, response.text
