@@ -105,7 +105,9 @@ public final class KeyStore: Sendable {
             var projectID = InstanceProject.id
             var isNew = false
             if let project {
-                (projectID, isNew) = try await ensureProject(project, on: transaction, logger: logger)
+                let ensured = try await ensureProject(project, on: transaction, logger: logger)
+                projectID = ensured.id
+                isNew = ensured.created
             }
             var keyID: Int64 = 0
             for try await id in try await transaction.query("""
