@@ -249,7 +249,7 @@ let package = Package(
         .testTarget(
             name: "VigilHTTPTests",
             dependencies: [
-                "VigilCore", "VigilHTTP", "VigilEventLog", "VigilIngest", "VigilOTLPProto", "VigilProcessors", "VigilTestSupport",
+                "VigilCore", "VigilHTTP", "VigilEventLog", "VigilIngest", "VigilOTLPProto", "VigilProcessors", "VigilAlerting", "VigilDashboards", "VigilTestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -27,11 +27,13 @@ extension AlertEvaluator {
         var series: [LabelSet: [Double?]]
     }
 
-    /// Evaluates every rule at `now`.
+    /// Evaluates every rule at `now`, for each project it applies to (never the instance project).
     func evaluate(at now: Date, on connection: PostgresConnection) async throws {
         let ruleSet = rules.current
         var projects: [(Int64, String)] = []
-        for try await row in try await connection.query("SELECT project_id, name FROM projects ORDER BY project_id", logger: logger).decode((Int64, String).self) {
+        for try await row in try await connection.query(
+            "SELECT project_id, name FROM projects WHERE project_id <> \(InstanceProject.id) ORDER BY project_id", logger: logger
+        ).decode((Int64, String).self) {
             projects.append(row)
         }
         let reader = RollupReader(executor: connection, logger: logger)
@@ -41,7 +43,7 @@ extension AlertEvaluator {
         for rule in ruleSet.rules {
             let started = ContinuousClock.now
             var failure: String?
-            for (projectID, projectName) in projects {
+            for (projectID, projectName) in projects where rule.scope.includes(project: projectName) {
                 do {
                     let series = try await rule.values(projectID: projectID, nowMicros: now.micros, reader: reader, drift: drift)
                     readings.append(Reading(projectID: projectID, projectName: projectName, rule: rule, series: series))
@@ -52,18 +54,23 @@ extension AlertEvaluator {
             let elapsed = started.duration(to: .now)
             ruleStatus.append((rule.name, elapsed.seconds * 1000, failure))
         }
+        let projectNames = Dictionary(projects, uniquingKeysWith: { first, _ in first })
         try await connection.transaction(logger: logger) { transaction in
-            try await apply(readings, ruleSet: ruleSet, at: now, on: transaction)
+            try await apply(readings, ruleSet: ruleSet, projectNames: projectNames, at: now, on: transaction)
             try await record(ruleStatus, at: now, on: transaction)
             return true
         }
     }
 
-    private func apply(_ readings: [Reading], ruleSet: RuleSet, at now: Date, on transaction: PostgresConnection) async throws {
+    private func apply(_ readings: [Reading], ruleSet: RuleSet, projectNames: [Int64: String], at now: Date, on transaction: PostgresConnection) async throws {
         var alerts = try await loadAlerts(on: transaction)
-        // Alerts of rules no longer in the files (a reload removed them) are forgotten.
-        let known = Set(ruleSet.rules.map(\.name))
-        let orphans = alerts.keys.filter { !known.contains($0.rule) }
+        // Alerts of rules no longer in the files (a reload removed them), or no longer applying to
+        // their project (a reload narrowed the rule's projects), are forgotten.
+        let rulesByName = Dictionary(ruleSet.rules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let orphans = alerts.keys.filter { key in
+            guard let rule = rulesByName[key.rule], let project = projectNames[key.projectID] else { return true }
+            return !rule.scope.includes(project: project)
+        }
         try await delete(orphans, on: transaction)
         for key in orphans { alerts[key] = nil }
         let stored = Set(alerts.keys)

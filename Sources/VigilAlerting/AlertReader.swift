@@ -98,8 +98,9 @@ public struct AlertReader: Sendable {
         return bodies
     }
 
-    /// Each rule's last evaluation, and how many alerts of `projectID` it has in each state.
-    public func ruleStatus(projectID: Int64) async throws -> (evaluations: [String: RuleEvaluation], states: [String: [String: Int]]) {
+    /// Each rule's last evaluation, and how many alerts of `projectID` (of every project, when nil:
+    /// for the instance's operator) it has in each state.
+    public func ruleStatus(projectID: Int64?) async throws -> (evaluations: [String: RuleEvaluation], states: [String: [String: Int]]) {
         var evaluations: [String: RuleEvaluation] = [:]
         for try await (rule, last, millis, error) in try await executor.execute("""
             SELECT rule, to_char(last_evaluation AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), duration_ms, last_error FROM rule_evaluations
@@ -107,9 +108,12 @@ public struct AlertReader: Sendable {
             evaluations[rule] = RuleEvaluation(lastEvaluation: last, durationMilliseconds: millis, lastError: error)
         }
         var states: [String: [String: Int]] = [:]
-        for try await (rule, status, count) in try await executor.execute("""
-            SELECT rule, status, count(*)::bigint FROM alert_states WHERE project_id = \(projectID) GROUP BY 1, 2
-            """, logger: logger).decode((String, String, Int64).self) {
+        let counts: PostgresQuery = if let projectID {
+            "SELECT rule, status, count(*)::bigint FROM alert_states WHERE project_id = \(projectID) GROUP BY 1, 2"
+        } else {
+            "SELECT rule, status, count(*)::bigint FROM alert_states GROUP BY 1, 2"
+        }
+        for try await (rule, status, count) in try await executor.execute(counts, logger: logger).decode((String, String, Int64).self) {
             states[rule, default: [:]][status] = Int(count)
         }
         return (evaluations, states)

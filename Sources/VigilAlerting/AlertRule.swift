@@ -33,6 +33,8 @@ public struct AlertRule: Sendable, Hashable {
     public var grouping: GroupingOptions
     /// For `burn_rate`: the SLO whose budget is measured.
     public var slo: SLOReference?
+    /// The projects the rule is evaluated for and shown to (`projects:`). Default every project.
+    public var scope: RuleScope
     /// Where it is defined (for generated SLO rules, the SLO's definition).
     public var source: SourceLocation?
 
@@ -42,7 +44,7 @@ public struct AlertRule: Sendable, Hashable {
         windows: [Duration], comparison: Comparison, threshold: Double, holdDuration: Duration = .zero,
         keepFiringFor: Duration = .zero, severity: String = "warning", labels: LabelSet = LabelSet(),
         annotations: [String: AnnotationTemplate] = [:], receivers: [String], grouping: GroupingOptions = .default,
-        slo: SLOReference? = nil, source: SourceLocation? = nil
+        slo: SLOReference? = nil, scope: RuleScope = .allProjects, source: SourceLocation? = nil
     ) {
         self.name = name
         self.metric = metric
@@ -59,6 +61,7 @@ public struct AlertRule: Sendable, Hashable {
         self.receivers = receivers
         self.grouping = grouping
         self.slo = slo
+        self.scope = scope
         self.source = source
     }
 

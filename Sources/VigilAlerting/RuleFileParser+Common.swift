@@ -1,3 +1,4 @@
+internal import VigilCore
 internal import Yams
 
 extension RuleFileParser {
@@ -119,6 +120,41 @@ extension RuleFileParser {
             return nil
         }
         return names.map { ($0.0, location($0.1)) }
+    }
+
+    /// `projects:` — a list of one or more project names, each once. A single name, an empty or
+    /// empty-valued list, and anything that is not a project name are refused: a rule meant for
+    /// some projects must never end up applying to all of them, or to none by a typo.
+    mutating func scope(_ entry: Entry) -> RuleScope? {
+        let example = "such as projects: [checkout, search]; leave \"projects\" out to apply the rule to every project"
+        guard case .sequence(let sequence) = entry.value else {
+            report(.invalidValue, entry.value, "\"projects\" must be a list of project names (\(example)), not \(kind(entry.value))")
+            return nil
+        }
+        guard !sequence.isEmpty else {
+            report(.invalidValue, entry.value, "\"projects\" must name at least one project (\(example))")
+            return nil
+        }
+        var names: Set<String> = []
+        var ok = true
+        for item in sequence {
+            guard case .scalar(let scalar) = item, !isNull(item) else {
+                report(.invalidValue, item, "items of \"projects\" must be project names, not \(kind(item))")
+                ok = false
+                continue
+            }
+            guard ProjectName.isValid(scalar.string) else {
+                report(.invalidValue, item, "\"\(scalar.string)\" in \"projects\" is not a project name (\(ProjectName.rule))")
+                ok = false
+                continue
+            }
+            guard names.insert(scalar.string).inserted else {
+                report(.invalidValue, item, "project \"\(scalar.string)\" is listed twice in \"projects\"")
+                ok = false
+                continue
+            }
+        }
+        return ok ? .projects(names) : nil
     }
 
     /// `group_by`, `group_wait`, `group_interval`, `repeat_interval`, over the defaults.

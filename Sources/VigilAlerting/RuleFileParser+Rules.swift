@@ -3,7 +3,7 @@ internal import Yams
 extension RuleFileParser {
     static let ruleKeys = [
         "name", "metric", "filter", "by", "window", "comparison", "threshold", "for", "keep_firing_for",
-        "severity", "labels", "annotations", "receivers", "slo",
+        "severity", "labels", "annotations", "receivers", "slo", "projects",
     ] + groupingKeys
 
     /// One item of `rules:`.
@@ -76,6 +76,12 @@ extension RuleFileParser {
         let annotations: [String: AnnotationTemplate]? = fields["annotations"].map { self.annotations($0) } ?? [:]
         let receivers = fields["receivers"].flatMap { receiverNames($0) }
         let grouping = self.grouping(fields)
+        // Read from the entries, not the fields: `projects:` with nothing after it is a mistake to
+        // report, not a rule for every project.
+        var scope: RuleScope? = .allProjects
+        if let entry = entries.first(where: { $0.key == "projects" }) {
+            scope = self.scope(entry)
+        }
 
         var sloName: (String, SourceLocation)?
         if let entry = fields["slo"] {
@@ -92,13 +98,13 @@ extension RuleFileParser {
 
         guard complete, let name, let metric, let window, let comparison, let threshold, let holdDuration,
               let keepFiringFor, let severity, let labels, let annotations, let receivers, let grouping,
-              let nameEntry = fields["name"]
+              let scope, let nameEntry = fields["name"]
         else { return nil }
         let rule = AlertRule(
             name: name, metric: metric, filter: filter, by: by, windows: [window], comparison: comparison,
             threshold: threshold, holdDuration: holdDuration, keepFiringFor: keepFiringFor, severity: severity,
             labels: labels, annotations: annotations, receivers: receivers.map(\.0), grouping: grouping,
-            slo: nil, source: location(node)
+            slo: nil, scope: scope, source: location(node)
         )
         return ParsedRule(
             rule: rule, nameLocation: location(nameEntry.value), receiverLocations: receivers.map(\.1),

@@ -99,7 +99,12 @@ public struct WebhookNotifier: Service {
             case .success(let found):
                 secret = found
             case .failure(let failure):
-                try await mark(projectID, id, .dead(reason: failure.problems.map(\.message).joined(separator: "; ")), attempts: attempts, on: transaction)
+                // The reason is shown to the project's keys, which may not learn the variable's
+                // name (only the operator may); the log, for the operator, says which it is.
+                logger.warning("webhook receiver without its secret", metadata: [
+                    "vigil.receiver": "\(receiverName)", "vigil.problem": "\(failure.problems.map(\.message).joined(separator: "; "))",
+                ])
+                try await mark(projectID, id, .dead(reason: "receiver \(receiverName) has no signing secret: the environment variable its secret_env names is not set (the server log and an operator key's GET /api/v1/rules name it)"), attempts: attempts, on: transaction)
                 return true
             }
             let request = WebhookRequest.make(receiver: receiver, body: Data(body.readableBytesView), deliveryID: deliveryID, secret: secret)

@@ -1,31 +1,49 @@
-/// What an API key may do. Each key has exactly one role, within its own project.
+/// What an API key may do. A project key has one of the four project roles and acts only within
+/// its own project; an `operator` key belongs to the Vigil instance, not to a project, and is made
+/// only with the CLI. Which permission each role holds is written out in `permissions`, one role
+/// at a time, so that no role gains another's rights by a shortcut.
 public enum Role: String, Sendable, CaseIterable, Codable {
-    /// Push telemetry to the OTLP collectors.
+    /// Push telemetry to its project: OTLP exports, evaluations, embeddings.
     case ingest
-    /// Query the API.
+    /// Read its project (GET only): never a mutation, never an appended event.
     case read
-    /// Everything: ingest, read, and administration.
+    /// On call for its project: what `read` does, plus silences, baseline pins, drift reports now
+    /// and notification retries.
+    case operate
+    /// Everything a project can do: what `ingest`, `read` and `operate` do, plus dashboards
+    /// import and delete (keys are made and revoked with the CLI).
     case admin
+    /// The instance's global configuration: rule reload and the full list of rules and receivers
+    /// (URLs, header values, secret variable names). It sees no project's data.
+    case `operator`
 
-    /// Whether a key of this role may do what `needed` allows.
-    public func permits(_ needed: Role) -> Bool {
-        self == .admin || self == needed
+    /// The permissions of the role: the role matrix.
+    public var permissions: Set<Permission> {
+        switch self {
+        case .ingest:
+            [.ingestTelemetry]
+        case .read:
+            [.readProject, .listRules]
+        case .operate:
+            [.readProject, .listRules, .operateProject]
+        case .admin:
+            [.ingestTelemetry, .readProject, .listRules, .operateProject, .administerProject]
+        case .operator:
+            [.listRules, .viewReceiverDetails, .reloadRules]
+        }
     }
-}
 
-/// Who a request acts as, once its key is verified.
-public struct Principal: Sendable, Equatable {
-    /// The key's project.
-    public var projectID: Int64
-    /// The key's id.
-    public var keyID: Int64
-    /// The key's role.
-    public var role: Role
+    /// Whether a key of this role may do what `permission` allows.
+    public func permits(_ permission: Permission) -> Bool {
+        permissions.contains(permission)
+    }
 
-    /// Makes a principal.
-    public init(projectID: Int64, keyID: Int64, role: Role) {
-        self.projectID = projectID
-        self.keyID = keyID
-        self.role = role
+    /// Whether keys of this role belong to the instance (the reserved `InstanceProject`) rather
+    /// than to a project.
+    public var isInstanceWide: Bool {
+        switch self {
+        case .ingest, .read, .operate, .admin: false
+        case .operator: true
+        }
     }
 }

@@ -6,8 +6,10 @@ public struct DemoOptions: Sendable {
     public var project: String
     /// The project's ingest key (exports, evaluations, embeddings).
     public var ingestKey: String
-    /// The project's read key (baselines, reports, alerts; and for the user to sign in with).
+    /// The project's read key (alerts, reports; and for the user to sign in with).
     public var readKey: String
+    /// The project's operate key (baseline pins, drift reports now).
+    public var operateKey: String
     /// Minutes of normal history sent first, with past timestamps.
     public var backfillMinutes: Int = 60
     /// How long the live traffic runs (wall-clock).
@@ -28,11 +30,12 @@ public struct DemoOptions: Sendable {
     public var timeline = DemoTimeline.standard
 
     /// Options for a project and its keys; the rest at their defaults.
-    public init(baseURL: String, project: String, ingestKey: String, readKey: String) {
+    public init(baseURL: String, project: String, ingestKey: String, readKey: String, operateKey: String) {
         self.baseURL = baseURL
         self.project = project
         self.ingestKey = ingestKey
         self.readKey = readKey
+        self.operateKey = operateKey
     }
 
     /// One beat's wall-clock length at this speed.

@@ -101,7 +101,7 @@ extension DemoRunner {
     /// Asks Vigil for a drift report of the prompts' embeddings now, and prints the verdict.
     func driftReport(_ label: String, tally: DemoTally) async {
         do {
-            let body = try await client.post("/api/v1/drift/reports", DemoAPIBody.report(feature: TrafficGenerator.feature), key: .read, accept: [201])
+            let body = try await client.post("/api/v1/drift/reports", DemoAPIBody.report(feature: TrafficGenerator.feature), key: .operate, accept: [201])
             guard let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return }
             let psiMean = (object["psi_mean"] as? NSNumber)?.doubleValue ?? .nan
             let psiMax = (object["psi_max"] as? NSNumber)?.doubleValue ?? .nan

@@ -14,7 +14,7 @@ public struct DemoRunner: Sendable {
     public init(options: DemoOptions, output: DemoOutput) {
         self.options = options
         self.output = output
-        client = VigilDemoClient(baseURL: options.baseURL, ingestKey: options.ingestKey, readKey: options.readKey)
+        client = VigilDemoClient(baseURL: options.baseURL, ingestKey: options.ingestKey, readKey: options.readKey, operateKey: options.operateKey)
         generator = TrafficGenerator(seed: options.seed)
     }
 
@@ -129,7 +129,7 @@ public struct DemoRunner: Sendable {
             try await client.post("/api/v1/embeddings", DemoAPIBody.embeddings(feature: TrafficGenerator.feature, model: TrafficGenerator.embeddingModel, chunk), key: .ingest)
             index += 200
         }
-        try await client.post("/api/v1/drift/baselines", DemoAPIBody.baseline(feature: TrafficGenerator.feature, fromNanos: from, toNanos: to), key: .read)
+        try await client.post("/api/v1/drift/baselines", DemoAPIBody.baseline(feature: TrafficGenerator.feature, fromNanos: from, toNanos: to), key: .operate)
         output.line("""
             Drift baseline: \(prompts.count) prompt embeddings (\(generator.topics.dimension) dimensions) from yesterday, \
             \(Self.hourMinute(from))–\(Self.hourMinute(to)) UTC, pinned as the reference of \(TrafficGenerator.feature); \

@@ -4,15 +4,16 @@ internal import NIOCore
 internal import NIOHTTP1
 internal import VigilCore
 
-/// Talks to Vigil over HTTP for the demo: OTLP exports and the API, with the project's ingest and
-/// read keys. Answers other than 2xx become `VigilError`s that say what Vigil said.
+/// Talks to Vigil over HTTP for the demo: OTLP exports and the API, with the project's ingest,
+/// read and operate keys. Answers other than 2xx become `VigilError`s that say what Vigil said.
 struct VigilDemoClient: Sendable {
     /// Which key a request carries.
-    enum Key { case ingest, read }
+    enum Key { case ingest, read, operate }
 
     let baseURL: String
     let ingestKey: String
     let readKey: String
+    let operateKey: String
 
     /// Whether Vigil answers `/healthz` at `baseURL`.
     static func checkReachable(_ baseURL: String) async throws {
@@ -48,7 +49,12 @@ struct VigilDemoClient: Sendable {
             attempt += 1
             var request = HTTPClientRequest(url: baseURL + path)
             request.method = method
-            request.headers.add(name: "Authorization", value: "Bearer \(key == .ingest ? ingestKey : readKey)")
+            let token = switch key {
+            case .ingest: ingestKey
+            case .read: readKey
+            case .operate: operateKey
+            }
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
             if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
             let response: HTTPClientResponse

@@ -9,14 +9,15 @@ public import VigilCore
 /// on every request. A revoked key stops working within the cache's time to live. A malformed key
 /// is refused without a query; an unknown well-formed one is remembered (`UnknownKeyCache`, at
 /// most 10,000, for the same time to live), so repeating it does not reach the database either,
-/// and a key created meanwhile starts working within that time.
+/// and a key created meanwhile starts working within that time. Instance-wide keys (role
+/// `operator`) belong to `InstanceProject`; every other key to a project of its own.
 public final class KeyStore: Sendable {
     /// A key as listed: everything but the secret.
     public struct KeyInfo: Sendable, Equatable {
         /// The key's id.
         public var keyID: Int64
-        /// The project's name.
-        public var project: String
+        /// The project's name; nil for an instance-wide key.
+        public var project: String?
         /// The public part of the key.
         public var lookup: String
         /// What the key may do.
@@ -35,7 +36,7 @@ public final class KeyStore: Sendable {
         public var token: String
         /// Its id.
         public var keyID: Int64
-        /// Its project's id.
+        /// Its project's id (`InstanceProject.id` for an instance-wide key).
         public var projectID: Int64
     }
 
@@ -79,12 +80,18 @@ public final class KeyStore: Sendable {
         }
         var principal: Principal?
         let rows = try await executor.execute(
-            "SELECT project_id, key_id, role, secret_hash FROM api_keys WHERE lookup = \(key.lookup) AND revoked_at IS NULL",
+            """
+            SELECT k.project_id, p.name, k.key_id, k.role, k.secret_hash
+            FROM api_keys k JOIN projects p USING (project_id)
+            WHERE k.lookup = \(key.lookup) AND k.revoked_at IS NULL
+            """,
             logger: logger
         )
-        for try await (project, keyID, role, hash) in rows.decode((Int64, Int64, String, ByteBuffer).self) {
-            if key.matches(storedHash: Array(buffer: hash)), let role = Role(rawValue: role) {
-                principal = Principal(projectID: project, keyID: keyID, role: role)
+        for try await (project, projectName, keyID, role, hash) in rows.decode((Int64, String, Int64, String, ByteBuffer).self) {
+            // The table ties operator keys to the instance project and others to real projects;
+            // checked again here so that a row breaking it can never act as the wrong kind of key.
+            if key.matches(storedHash: Array(buffer: hash)), let role = Role(rawValue: role), role.isInstanceWide == (project == InstanceProject.id) {
+                principal = Principal(projectID: project, projectName: projectName, keyID: keyID, role: role)
             }
         }
         if let principal {
@@ -100,12 +107,30 @@ public final class KeyStore: Sendable {
         return principal
     }
 
-    /// Creates a key for `project` (creating the project when new), recording both as events.
-    public static func create(project: String, role: Role, name: String, on connection: PostgresConnection, logger: Logger) async throws -> CreatedKey {
-        try validate(projectName: project)
+    /// Creates a key for `project` (creating the project when new), recording both as events. An
+    /// instance-wide role takes no project (its key belongs to `InstanceProject`); every other role needs one.
+    /// - Throws: `VigilError` `.invalidInput` when the project is missing, given for an
+    ///   instance-wide role, or not a valid project name.
+    public static func create(project: String?, role: Role, name: String, on connection: PostgresConnection, logger: Logger) async throws -> CreatedKey {
+        switch (role.isInstanceWide, project) {
+        case (true, nil):
+            break
+        case (true, let project?):
+            throw VigilError(.invalidInput, "a key of role \(role.rawValue) belongs to the instance, not to a project: leave out the project (not \"\(project)\")")
+        case (false, nil):
+            throw VigilError(.invalidInput, "a key of role \(role.rawValue) belongs to a project: name it")
+        case (false, let project?):
+            try validate(projectName: project)
+        }
         let key = APIKey.generate()
         return try await connection.transaction(logger: logger) { transaction in
-            let (projectID, isNew) = try await ensureProject(project, on: transaction, logger: logger)
+            var projectID = InstanceProject.id
+            var isNew = false
+            if let project {
+                let ensured = try await ensureProject(project, on: transaction, logger: logger)
+                projectID = ensured.id
+                isNew = ensured.created
+            }
             var keyID: Int64 = 0
             for try await id in try await transaction.query("""
                 INSERT INTO api_keys (project_id, lookup, secret_hash, role, name)
@@ -115,7 +140,7 @@ public final class KeyStore: Sendable {
                 keyID = id
             }
             var facts: [NewEvent] = []
-            if isNew { facts.append(fact(.projectCreated, projectID: projectID, fields: [("project", project)])) }
+            if isNew, let project { facts.append(fact(.projectCreated, projectID: projectID, fields: [("project", project)])) }
             facts.append(fact(.keyCreated, projectID: projectID, fields: [
                 ("key_id", String(keyID)), ("lookup", key.lookup), ("role", role.rawValue), ("name", name),
             ]))
@@ -125,11 +150,11 @@ public final class KeyStore: Sendable {
         }
     }
 
-    /// Lists keys, of one project when given, oldest first.
+    /// Lists keys, of one project when given (instance-wide keys only when none is), oldest first.
     public static func list(project: String?, on executor: any QueryExecutor, logger: Logger) async throws -> [KeyInfo] {
         let filter = project ?? ""
         let rows = try await executor.execute("""
-            SELECT k.key_id, p.name, k.lookup, k.role, k.name,
+            SELECT k.key_id, CASE WHEN k.project_id = \(InstanceProject.id) THEN NULL ELSE p.name END, k.lookup, k.role, k.name,
                    to_char(k.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                    to_char(k.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
             FROM api_keys k JOIN projects p USING (project_id)
@@ -137,7 +162,7 @@ public final class KeyStore: Sendable {
             ORDER BY k.key_id
             """, logger: logger)
         var keys: [KeyInfo] = []
-        for try await (id, projectName, lookup, role, name, created, revoked) in rows.decode((Int64, String, String, String, String, String, String?).self) {
+        for try await (id, projectName, lookup, role, name, created, revoked) in rows.decode((Int64, String?, String, String, String, String, String?).self) {
             keys.append(KeyInfo(keyID: id, project: projectName, lookup: lookup, role: Role(rawValue: role) ?? .read, name: name, createdAt: created, revokedAt: revoked))
         }
         return keys
@@ -197,12 +222,8 @@ public final class KeyStore: Sendable {
     }
 
     private static func validate(projectName name: String) throws {
-        let allowed = name.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-        }
-        guard !name.isEmpty, name.utf8.count <= 63, allowed, name.first != ".", name.first != "_", name.first != "-" else {
-            throw VigilError(.invalidInput, "project name \"\(name)\" must be 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        guard ProjectName.isValid(name) else {
+            throw VigilError(.invalidInput, "project name \"\(name)\" must be \(ProjectName.rule)")
         }
     }
 

@@ -1,12 +1,16 @@
 internal import Foundation
-public import Hummingbird
+internal import Hummingbird
 public import VigilAlerting
 internal import VigilCore
 
-/// The alerting API: `GET /api/v1/alerts` (pending and firing), `GET /api/v1/alerts/history`,
-/// `GET /api/v1/rules` (with state, last evaluation and last error), `GET /api/v1/notifications`
-/// (attempts and dead letters); for admin keys `POST /api/v1/rules/reload` and
-/// `POST /api/v1/notifications/{id}/retry`.
+/// The alerting API. Reading the project: `GET /api/v1/alerts` (pending and firing),
+/// `GET /api/v1/alerts/history`, `GET /api/v1/notifications` (attempts and dead letters),
+/// `GET /api/v1/silences`. Operating it: `POST /api/v1/silences`, `DELETE /api/v1/silences/{id}`,
+/// `POST /api/v1/notifications/{id}/retry`. `GET /api/v1/rules` (with state, last evaluation and
+/// last error): a project key sees the rules that apply to its project, receivers by name only;
+/// the operator sees every rule and every receiver in full. The operator's
+/// `POST /api/v1/rules/reload` re-reads the rules of every project. Another project's silence or
+/// notification is a 404, as one that does not exist.
 public struct AlertsController: Sendable {
     private let alerts: AlertReader
     private let rules: RuleStore
@@ -17,17 +21,17 @@ public struct AlertsController: Sendable {
         self.rules = rules
     }
 
-    /// Adds the read routes to `read` and the admin routes to `admin`.
-    public func addRoutes(read: RouterGroup<VigilRequestContext>, admin: RouterGroup<VigilRequestContext>) {
-        read.get("/api/v1/alerts") { _, context in try await active(context: context) }
-        read.get("/api/v1/alerts/history") { request, context in try await history(request: request, context: context) }
-        read.get("/api/v1/rules") { _, context in try await ruleList(context: context) }
-        read.get("/api/v1/notifications") { request, context in try await deliveries(request: request, context: context) }
-        read.get("/api/v1/silences") { _, context in try await silences(context: context) }
-        read.post("/api/v1/silences") { request, context in try await silence(request: request, context: context) }
-        read.delete("/api/v1/silences/{id}") { _, context in try await expire(context: context) }
-        admin.post("/api/v1/rules/reload") { _, _ in try reload() }
-        admin.post("/api/v1/notifications/{id}/retry") { _, context in try await retry(context: context) }
+    /// Adds the routes, each behind the permission it needs.
+    public func addRoutes(to guards: RouteGuards) {
+        guards[.readProject].get("/api/v1/alerts") { _, context in try await active(context: context) }
+        guards[.readProject].get("/api/v1/alerts/history") { request, context in try await history(request: request, context: context) }
+        guards[.listRules].get("/api/v1/rules") { _, context in try await ruleList(context: context) }
+        guards[.readProject].get("/api/v1/notifications") { request, context in try await deliveries(request: request, context: context) }
+        guards[.readProject].get("/api/v1/silences") { _, context in try await silences(context: context) }
+        guards[.operateProject].post("/api/v1/silences") { request, context in try await silence(request: request, context: context) }
+        guards[.operateProject].delete("/api/v1/silences/{id}") { _, context in try await expire(context: context) }
+        guards[.reloadRules].post("/api/v1/rules/reload") { _, _ in try reload() }
+        guards[.operateProject].post("/api/v1/notifications/{id}/retry") { _, context in try await retry(context: context) }
     }
 
     func active(context: VigilRequestContext) async throws -> Response {
@@ -68,13 +72,20 @@ public struct AlertsController: Sendable {
         return Response.json(writer.bytes)
     }
 
+    /// `GET /api/v1/rules`. A project key's view holds the rules that apply to its project, their
+    /// receivers by name, and its own alerts' counts; nothing in it names another project or says
+    /// where a receiver is. The operator's view holds every rule with the projects it applies to,
+    /// the counts over every project, and the receivers in full.
     func ruleList(context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let (evaluations, states) = try await alerts.ruleStatus(projectID: principal.projectID)
+        let ruleSet = rules.current
+        let full = principal.role.permits(.viewReceiverDetails)
+        let shown = full ? ruleSet.rules : ruleSet.rules.filter { $0.scope.includes(project: principal.projectName) }
+        let (evaluations, states) = try await alerts.ruleStatus(projectID: full ? nil : principal.projectID)
         var writer = JSONWriter()
         writer.beginObject()
         writer.beginArray("rules")
-        for rule in rules.current.rules {
+        for rule in shown {
             writer.beginObject()
             writer.string("name", rule.name)
             writer.string("metric", rule.metric.rawValue)
@@ -88,6 +99,16 @@ public struct AlertsController: Sendable {
             writer.beginArray("receivers")
             for receiver in rule.receivers { writer.string(nil, receiver) }
             writer.endArray()
+            if full {
+                switch rule.scope {
+                case .allProjects:
+                    writer.null("projects")
+                case .projects(let names):
+                    writer.beginArray("projects")
+                    for name in names.sorted() { writer.string(nil, name) }
+                    writer.endArray()
+                }
+            }
             writer.beginObject("alerts")
             for (state, count) in (states[rule.name] ?? [:]).sorted(by: { $0.key < $1.key }) { writer.int(state, Int64(count)) }
             writer.endObject()
@@ -102,8 +123,29 @@ public struct AlertsController: Sendable {
             writer.endObject()
         }
         writer.endArray()
+        if full {
+            writer.beginArray("receivers")
+            for receiver in ruleSet.receivers { Self.write(receiver, into: &writer) }
+            writer.endArray()
+        }
         writer.endObject()
         return Response.json(writer.bytes)
+    }
+
+    /// A receiver in full, for the operator: where it is, the headers sent and the variable its secret is in (never the secret).
+    private static func write(_ receiver: Receiver, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.string("name", receiver.name)
+        writer.string("kind", receiver.kind.rawValue)
+        writer.string("url", receiver.url.absoluteString)
+        writer.beginObject("headers")
+        for (name, value) in receiver.headers.sorted(by: { $0.key < $1.key }) { writer.string(name, value) }
+        writer.endObject()
+        if let secretEnv = receiver.secretEnv { writer.string("secret_env", secretEnv) } else { writer.null("secret_env") }
+        writer.string("timeout", DurationText.format(receiver.timeout))
+        writer.bool("send_resolved", receiver.sendResolved)
+        writer.int("max_alerts", Int64(receiver.maxAlerts))
+        writer.endObject()
     }
 
     func deliveries(request: Request, context: VigilRequestContext) async throws -> Response {

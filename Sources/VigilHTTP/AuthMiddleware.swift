@@ -5,21 +5,22 @@ internal import Logging
 public import VigilCore
 public import VigilEventLog
 
-/// Verifies `Authorization: Bearer <key>` and requires a role: no, a malformed or an unknown key
-/// is 401, a key whose role does not permit the route is 403. A malformed key is refused from its
-/// text alone, and `KeyStore` remembers unknown ones, so a flood of bad keys does not reach the
-/// database. The verified principal goes into the context.
+/// Verifies `Authorization: Bearer <key>` and requires a permission: no, a malformed or an unknown
+/// key is 401, a key whose role does not hold the route's permission is 403 (said the same way
+/// whatever the route's parameters name, so it never tells whether another project's object
+/// exists). A malformed key is refused from its text alone, and `KeyStore` remembers unknown ones,
+/// so a flood of bad keys does not reach the database. The verified principal goes into the context.
 public struct AuthMiddleware: RouterMiddleware {
     /// The context this middleware fills in.
     public typealias Context = VigilRequestContext
 
     private let keys: KeyStore
-    private let role: Role
+    private let permission: Permission
 
-    /// Guards routes with keys from `keys`, requiring `role` (admin keys pass everywhere).
-    public init(keys: KeyStore, requiring role: Role) {
+    /// Guards routes with keys from `keys`, requiring a role that holds `permission` (`Role.permissions`).
+    public init(keys: KeyStore, requiring permission: Permission) {
         self.keys = keys
-        self.role = role
+        self.permission = permission
     }
 
     /// Checks the key, then runs the route.
@@ -46,8 +47,9 @@ public struct AuthMiddleware: RouterMiddleware {
         guard let principal else {
             throw VigilError(.unauthenticated, "the API key is not valid (unknown or revoked)")
         }
-        guard principal.role.permits(role) else {
-            throw VigilError(.forbidden, "a key with role \(principal.role.rawValue) cannot do this; it needs role \(role.rawValue) or admin")
+        guard principal.role.permits(permission) else {
+            let roles = permission.roles.map(\.rawValue).joined(separator: ", ")
+            throw VigilError(.forbidden, "a key with role \(principal.role.rawValue) cannot do this; it needs role \(roles)")
         }
         var context = context
         context.principal = principal

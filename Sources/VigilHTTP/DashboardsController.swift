@@ -1,14 +1,14 @@
 internal import Foundation
-public import Hummingbird
+internal import Hummingbird
 internal import NIOCore
 public import PostgresNIO
 internal import VigilCore
 public import VigilDashboards
 
 /// The dashboards API: `GET /api/v1/dashboards` and `GET /api/v1/dashboards/{uid}/export`
-/// (read role; with `with_data=true` each panel's query results for the range are embedded);
-/// `POST /api/v1/dashboards/import` and `DELETE /api/v1/dashboards/{uid}` (admin role) for a
-/// team's own dashboards.
+/// (reading the project; with `with_data=true` each panel's query results for the range are
+/// embedded); `POST /api/v1/dashboards/import` and `DELETE /api/v1/dashboards/{uid}`
+/// (administering it) for a team's own dashboards. Another project's dashboard is a 404.
 public struct DashboardsController: Sendable {
     /// Runs `body` on a connection of its own (exports need a transaction).
     public typealias ConnectionProvider = @Sendable (@Sendable (PostgresConnection) async throws -> JSONValue) async throws -> JSONValue
@@ -26,12 +26,12 @@ public struct DashboardsController: Sendable {
         self.maxBodyBytes = maxBodyBytes
     }
 
-    /// Adds the routes: reading to `read`, changing to `admin`.
-    public func addRoutes(read: RouterGroup<VigilRequestContext>, admin: RouterGroup<VigilRequestContext>) {
-        read.get("/api/v1/dashboards") { _, context in try await list(context: context) }
-        read.get("/api/v1/dashboards/{uid}/export") { request, context in try await export(request: request, context: context) }
-        admin.post("/api/v1/dashboards/import") { request, context in try await importDashboard(request: request, context: context) }
-        admin.delete("/api/v1/dashboards/{uid}") { _, context in try await delete(context: context) }
+    /// Adds the routes, each behind the permission it needs.
+    public func addRoutes(to guards: RouteGuards) {
+        guards[.readProject].get("/api/v1/dashboards") { _, context in try await list(context: context) }
+        guards[.readProject].get("/api/v1/dashboards/{uid}/export") { request, context in try await export(request: request, context: context) }
+        guards[.administerProject].post("/api/v1/dashboards/import") { request, context in try await importDashboard(request: request, context: context) }
+        guards[.administerProject].delete("/api/v1/dashboards/{uid}") { _, context in try await delete(context: context) }
     }
 
     private func list(context: VigilRequestContext) async throws -> Response {

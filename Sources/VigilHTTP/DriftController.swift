@@ -1,5 +1,5 @@
 internal import Foundation
-public import Hummingbird
+internal import Hummingbird
 internal import NIOCore
 internal import VigilAlerting
 internal import VigilCore
@@ -7,11 +7,12 @@ public import VigilEventLog
 public import VigilProcessors
 internal import VigilStats
 
-/// The drift API (read role): `POST /api/v1/drift/compute` (a report between two windows, not
-/// stored), `POST /api/v1/drift/baselines` (pin a feature's reference: a time range or the last N
-/// samples, recorded as an event), `POST /api/v1/drift/reports` (a feature's report now, against
-/// its pinned baseline, stored like a scheduled one), `GET /api/v1/drift/reports?feature&from&to`
-/// and `GET /api/v1/drift/reports/{id}` (bin edges and both proportions per component included).
+/// The drift API. Reading the project: `POST /api/v1/drift/compute` (a report between two windows,
+/// neither stored nor logged), `GET /api/v1/drift/reports?feature&from&to` and
+/// `GET /api/v1/drift/reports/{id}` (bin edges and both proportions per component included).
+/// Operating it: `POST /api/v1/drift/baselines` (pin a feature's reference: a time range or the
+/// last N samples, recorded as an event) and `POST /api/v1/drift/reports` (a feature's report now,
+/// against its pinned baseline, stored and logged like a scheduled one).
 public struct DriftController: Sendable {
     private let drift: DriftStore
     private let appender: EventAppender
@@ -25,15 +26,15 @@ public struct DriftController: Sendable {
         self.scheduler = scheduler
     }
 
-    /// Adds the routes to `group` (guarded with the read role by the caller).
-    public func addRoutes(to group: RouterGroup<VigilRequestContext>) {
-        group.post("/api/v1/drift/compute") { request, context in try await compute(request: request, context: context) }
-        group.post("/api/v1/drift/baselines") { request, context in try await pin(request: request, context: context) }
-        group.get("/api/v1/drift/reports") { request, context in try await list(request: request, context: context) }
+    /// Adds the routes, each behind the permission it needs.
+    public func addRoutes(to guards: RouteGuards) {
+        guards[.readProject].post("/api/v1/drift/compute") { request, context in try await compute(request: request, context: context) }
+        guards[.operateProject].post("/api/v1/drift/baselines") { request, context in try await pin(request: request, context: context) }
+        guards[.readProject].get("/api/v1/drift/reports") { request, context in try await list(request: request, context: context) }
         if let scheduler {
-            group.post("/api/v1/drift/reports") { request, context in try await reportNow(request: request, context: context, scheduler: scheduler) }
+            guards[.operateProject].post("/api/v1/drift/reports") { request, context in try await reportNow(request: request, context: context, scheduler: scheduler) }
         }
-        group.get("/api/v1/drift/reports/{id}") { _, context in try await one(context: context) }
+        guards[.readProject].get("/api/v1/drift/reports/{id}") { _, context in try await one(context: context) }
     }
 
     struct WindowInput: Decodable {

@@ -6,9 +6,11 @@ public import VigilProcessors
 public import VigilAlerting
 internal import Logging
 
-/// Assembles every route with its guard: health and the OpenAPI document open, the OTLP
-/// collectors behind the ingest role, the query API behind the read role, errors mapped once.
-/// Every guarded route checks its key first, then its parameters' text (`InputGuardMiddleware`).
+/// Assembles every route with its guard: health and the OpenAPI document open, every other route
+/// behind the one `Permission` it needs (`Role.permissions` says which roles hold it), errors
+/// mapped once. `RoleMatrixTests` lists every route with the roles it admits: a route added here
+/// without a line there fails the tests. Every guarded route checks its key first, then its
+/// parameters' text (`InputGuardMiddleware`).
 public enum VigilRouter {
     /// What the routes need.
     public struct Dependencies: Sendable {
@@ -62,21 +64,19 @@ public enum VigilRouter {
         router.get("/openapi.json") { _, _ in
             Response.json(OpenAPIDocument.json)
         }
-        let ingest = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .ingest)).add(middleware: InputGuardMiddleware())
-        OTLPController(appender: dependencies.appender, configuration: dependencies.configuration).addRoutes(to: ingest)
-        EvaluationsController(appender: dependencies.appender, maxBodyBytes: dependencies.configuration.maxBodyBytes).addRoutes(to: ingest)
+        let guards = RouteGuards(router: router, keys: dependencies.keys)
+        OTLPController(appender: dependencies.appender, configuration: dependencies.configuration).addRoutes(to: guards[.ingestTelemetry])
+        EvaluationsController(appender: dependencies.appender, maxBodyBytes: dependencies.configuration.maxBodyBytes).addRoutes(to: guards[.ingestTelemetry])
         let drift = DriftStore(executor: dependencies.database, logger: Logger(label: "vigil.drift"))
-        EmbeddingsController(appender: dependencies.appender, drift: drift, maxBodyBytes: dependencies.configuration.maxBodyBytes).addRoutes(to: ingest)
-        let read = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .read)).add(middleware: InputGuardMiddleware())
-        EventsController(reader: dependencies.reader).addRoutes(to: read)
-        SummaryController(rollups: dependencies.rollups).addRoutes(to: read)
-        TimeseriesController(rollups: dependencies.rollups).addRoutes(to: read)
-        TracesController(traces: dependencies.traces, events: dependencies.reader).addRoutes(to: read)
-        DriftController(drift: drift, appender: dependencies.appender, scheduler: dependencies.driftScheduler).addRoutes(to: read)
-        let admin = router.group().add(middleware: AuthMiddleware(keys: dependencies.keys, requiring: .admin)).add(middleware: InputGuardMiddleware())
+        EmbeddingsController(appender: dependencies.appender, drift: drift, maxBodyBytes: dependencies.configuration.maxBodyBytes).addRoutes(to: guards[.ingestTelemetry])
+        EventsController(reader: dependencies.reader).addRoutes(to: guards[.readProject])
+        SummaryController(rollups: dependencies.rollups).addRoutes(to: guards[.readProject])
+        TimeseriesController(rollups: dependencies.rollups).addRoutes(to: guards[.readProject])
+        TracesController(traces: dependencies.traces, events: dependencies.reader).addRoutes(to: guards[.readProject])
+        DriftController(drift: drift, appender: dependencies.appender, scheduler: dependencies.driftScheduler).addRoutes(to: guards)
         AlertsController(alerts: AlertReader(executor: dependencies.database, logger: Logger(label: "vigil.alerts")), rules: dependencies.rules)
-            .addRoutes(read: read, admin: admin)
-        dependencies.dashboards?.addRoutes(read: read, admin: admin)
+            .addRoutes(to: guards)
+        dependencies.dashboards?.addRoutes(to: guards)
         return router
     }
 }

@@ -59,7 +59,7 @@ public struct DriftScheduler: Service {
         let store = DriftStore(executor: connection, logger: logger)
         let since = nowMicros - configuration.currentWindow.micros
         var projects: [Int64] = []
-        for try await project in try await connection.query("SELECT project_id FROM projects", logger: logger).decode(Int64.self) {
+        for try await project in try await connection.query("SELECT project_id FROM projects WHERE project_id <> \(InstanceProject.id)", logger: logger).decode(Int64.self) {
             projects.append(project)
         }
         var written = 0

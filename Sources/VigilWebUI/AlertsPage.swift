@@ -41,7 +41,10 @@ struct AlertsPage: Sendable {
         let history = try await alerts.history(projectID: session.projectID, fromMicros: now - 7 * 86_400_000_000, toMicros: now + 60_000_000, limit: Self.historyLimit)
             .compactMap(Transition.init(body:))
         let silences = try await alerts.silences(projectID: session.projectID)
-        let ruleSet = rules.current
+        // Only the rules that apply to the session's project: another project's rules are not
+        // this key's to see, nor how many there are.
+        var ruleSet = rules.current
+        ruleSet.rules = ruleSet.rules.filter { $0.scope.includes(project: session.projectName) }
         let firing = active.filter { $0.state == "firing" }
         let pending = active.filter { $0.state != "firing" }
         let html = PageLayout.document(title: "Alerts", current: .alerts, session: session) { html in

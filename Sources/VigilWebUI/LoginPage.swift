@@ -12,7 +12,7 @@ struct LoginPage: Sendable {
     static func form(project: String = "", error: String? = nil) -> HTML {
         PageLayout.document(title: "Sign in", current: nil, session: nil) { html in
             html.element("div", ["class": "panel login"]) { html in
-                html.element("p", ["class": "lede"], "Sign in with a read or admin key of your project (made with vigil keys create). The key is not stored in the browser; a session cookie is, for 12 hours.")
+                html.element("p", ["class": "lede"], "Sign in with a read, operate or admin key of your project (made with vigil keys create). The key is not stored in the browser; a session cookie is, for 12 hours.")
                 if let error {
                     html.element("p", ["class": "error-box", "role": "alert", "id": "login-error"], error)
                 }

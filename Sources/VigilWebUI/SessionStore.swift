@@ -5,7 +5,7 @@ internal import PostgresNIO
 internal import VigilCore
 internal import VigilEventLog
 
-/// The web view's sessions in `ui_sessions`: signing in with a read or admin key of the project
+/// The web view's sessions in `ui_sessions`: signing in with a read, operate or admin key of the project
 /// named makes one (a random 32-byte token for the cookie, only its SHA-256 hash stored, good
 /// for twelve hours); every page asks again whether the session is current and its key unrevoked;
 /// signing out deletes it.
@@ -18,11 +18,11 @@ struct SessionStore: Sendable {
         var projectName: String
         /// The key signed in with.
         var keyID: Int64
-        /// The key's role (read or admin).
+        /// The key's role (read, operate or admin).
         var role: Role
 
         /// Who the pages act as.
-        var principal: Principal { Principal(projectID: projectID, keyID: keyID, role: role) }
+        var principal: Principal { Principal(projectID: projectID, projectName: projectName, keyID: keyID, role: role) }
     }
 
     /// Why a sign-in was refused: the message shown on the form and its status.
@@ -52,7 +52,7 @@ struct SessionStore: Sendable {
         let project = project.trimmingWhitespace()
         let token = token.trimmingWhitespace()
         guard !project.isEmpty else { throw Refusal(status: 400, message: "Enter the project's name.") }
-        guard !token.isEmpty else { throw Refusal(status: 400, message: "Enter a read or admin key of the project.") }
+        guard !token.isEmpty else { throw Refusal(status: 400, message: "Enter a read, operate or admin key of the project.") }
         let invalid = Refusal(status: 401, message: "That key is not valid: it is unknown or malformed. Keys look like vgl_… and are made with vigil keys create.")
         guard let key = APIKey(token: token) else { throw invalid }
         var found: (projectID: Int64, keyID: Int64, role: String, revoked: Bool, projectName: String)?
@@ -69,8 +69,11 @@ struct SessionStore: Sendable {
         guard found.projectName == project else {
             throw Refusal(status: 403, message: "That key is not a key of project \(project).")
         }
-        guard let role = Role(rawValue: found.role), role.permits(.read) else {
-            throw Refusal(status: 403, message: "An \(found.role) key can only send telemetry; sign in with a read or admin key.")
+        guard let role = Role(rawValue: found.role), role.permits(.readProject) else {
+            let message = found.role == Role.ingest.rawValue
+                ? "An ingest key can only send telemetry; sign in with a read, operate or admin key."
+                : "An \(found.role) key cannot read a project's pages; sign in with a read, operate or admin key."
+            throw Refusal(status: 403, message: message)
         }
         var generator = SystemRandomNumberGenerator()
         let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -91,7 +94,7 @@ struct SessionStore: Sendable {
             JOIN projects p ON p.project_id = s.project_id
             WHERE s.session_hash = \(ByteBuffer(bytes: Self.hash(secret))) AND s.expires_at > now() AND k.revoked_at IS NULL
             """, logger: logger).decode((Int64, Int64, String, String).self) {
-            guard let role = Role(rawValue: role), role.permits(.read) else { return nil }
+            guard let role = Role(rawValue: role), role.permits(.readProject) else { return nil }
             return Session(projectID: projectID, projectName: name, keyID: keyID, role: role)
         }
         return nil

@@ -8,7 +8,7 @@ public import VigilHTTP
 public import VigilProcessors
 
 /// The analyst's web view at `/ui`: server-rendered HTML with inline SVG charts, one stylesheet
-/// served by Vigil, no JavaScript and no external URL. Sign-in with a read or admin key of a
+/// served by Vigil, no JavaScript and no external URL. Sign-in with a read, operate or admin key of a
 /// project gives a session cookie; every page but the sign-in form and the assets needs one.
 ///
 /// Pages: `/ui` (overview), `/ui/traces` and `/ui/traces/{trace_id}`, `/ui/drift` and

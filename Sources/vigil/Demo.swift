@@ -55,7 +55,7 @@ struct Demo: AsyncParsableCommand {
             guard let live = DurationText.parse(duration), live > .zero else {
                 throw VigilError(.invalidInput, "--duration \(duration) must be \(DurationText.expected)")
             }
-            var timing = DemoOptions(baseURL: "", project: "", ingestKey: "", readKey: "")
+            var timing = DemoOptions(baseURL: "", project: "", ingestKey: "", readKey: "", operateKey: "")
             timing.speed = speed
             guard backfillOnly || live >= timing.minimumDuration else {
                 let (whole, fraction) = timing.minimumDuration.components
@@ -68,14 +68,15 @@ struct Demo: AsyncParsableCommand {
             let addresses = noReceiver ? [] : try Self.addresses(receivers, configuration: context.configuration)
 
             try await DemoRunner.checkReachable(baseURL)
-            let (ingest, read) = try await context.withDatabase { prepared in
+            let (ingest, read, operate) = try await context.withDatabase { prepared in
                 try await Database(url: prepared.url, logger: context.logger).withConnection { connection in
                     let ingest = try await KeyStore.create(project: trimmedProject, role: .ingest, name: "vigil demo", on: connection, logger: context.logger)
                     let read = try await KeyStore.create(project: trimmedProject, role: .read, name: "vigil demo (read)", on: connection, logger: context.logger)
-                    return (ingest.token, read.token)
+                    let operate = try await KeyStore.create(project: trimmedProject, role: .operate, name: "vigil demo (operate)", on: connection, logger: context.logger)
+                    return (ingest.token, read.token, operate.token)
                 }
             }
-            var options = DemoOptions(baseURL: baseURL, project: trimmedProject, ingestKey: ingest, readKey: read)
+            var options = DemoOptions(baseURL: baseURL, project: trimmedProject, ingestKey: ingest, readKey: read, operateKey: operate)
             options.backfillMinutes = backfillMinutes
             options.duration = live
             options.speed = speed

@@ -8,10 +8,10 @@ import VigilEventLog
 struct KeysCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a key; it is printed once and stored only hashed.")
 
-    @Option(help: "The project the key belongs to (created when new).")
-    var project: String
+    @Option(help: "The project the key belongs to (created when new); left out for an operator key.")
+    var project: String?
 
-    @Option(help: "ingest (push telemetry), read (query) or admin (everything).")
+    @Option(help: "ingest (push telemetry), read (query, GET only), operate (on call: silences, baselines, reports now, retries), admin (everything in the project) or operator (the instance: rule reload, rules and receivers in full; no project).")
     var role: String
 
     @Option(help: "A name to recognise the key by.")
@@ -20,7 +20,7 @@ struct KeysCreate: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             guard let role = Role(rawValue: role) else {
-                throw VigilError(.invalidInput, "--role \(role) must be ingest, read or admin")
+                throw VigilError(.invalidInput, "--role \(role) must be \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let context = try CommandContext.load()
             let created = try await context.withDatabase { prepared in
@@ -29,7 +29,8 @@ struct KeysCreate: AsyncParsableCommand {
                 }
             }
             print(created.token)
-            FileHandle.standardError.write(Data("key \(created.keyID) for project \(project), role \(role.rawValue). Store it now: it is not shown again.\n".utf8))
+            let owner = project.map { "for project \($0)" } ?? "for the instance"
+            FileHandle.standardError.write(Data("key \(created.keyID) \(owner), role \(role.rawValue). Store it now: it is not shown again.\n".utf8))
         }
     }
 }

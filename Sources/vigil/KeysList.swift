@@ -20,7 +20,7 @@ struct KeysList: AsyncParsableCommand {
             }
             print(["ID", "PROJECT", "LOOKUP", "ROLE", "NAME", "CREATED", "REVOKED"].joined(separator: "\t"))
             for key in keys {
-                print([String(key.keyID), key.project, key.lookup, key.role.rawValue, key.name, key.createdAt, key.revokedAt ?? "-"].joined(separator: "\t"))
+                print([String(key.keyID), key.project ?? "(instance)", key.lookup, key.role.rawValue, key.name, key.createdAt, key.revokedAt ?? "-"].joined(separator: "\t"))
             }
         }
     }

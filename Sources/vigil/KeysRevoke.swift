@@ -18,7 +18,7 @@ struct KeysRevoke: AsyncParsableCommand {
                     try await KeyStore.revoke(keyID: Int64(key), lookup: Int64(key) == nil ? key : nil, on: connection, logger: context.logger)
                 }
             }
-            print("revoked key \(revoked.keyID) (\(revoked.lookup)) of project \(revoked.project)")
+            print("revoked key \(revoked.keyID) (\(revoked.lookup)) of \(revoked.project.map { "project \($0)" } ?? "the instance")")
         }
     }
 }

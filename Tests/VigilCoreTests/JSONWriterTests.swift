@@ -98,15 +98,3 @@ struct EventTimeTests {
         #expect(event.occurredAtMicros == EventTime.earliestMicros)
     }
 }
-
-@Suite("Role")
-struct RoleTests {
-    @Test("admin permits everything, other roles only themselves")
-    func permits() {
-        for needed in Role.allCases {
-            #expect(Role.admin.permits(needed))
-            #expect(Role.ingest.permits(needed) == (needed == .ingest))
-            #expect(Role.read.permits(needed) == (needed == .read))
-        }
-    }
-}

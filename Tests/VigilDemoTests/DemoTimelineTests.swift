@@ -26,7 +26,7 @@ struct DemoTimelineTests {
 
     @Test("options check the duration against the timeline")
     func minimumDuration() {
-        var options = DemoOptions(baseURL: "http://127.0.0.1:4318", project: "demo", ingestKey: "i", readKey: "r")
+        var options = DemoOptions(baseURL: "http://127.0.0.1:4318", project: "demo", ingestKey: "i", readKey: "r", operateKey: "o")
         #expect(options.minimumDuration == .seconds(243))
         #expect(options.duration >= options.minimumDuration)
         options.speed = 7.5

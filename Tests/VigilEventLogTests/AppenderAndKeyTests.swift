@@ -48,6 +48,7 @@ struct AppenderAndKeyTests {
         let principal = try #require(try await store.verify(token: created.token))
         #expect(principal.role == .ingest)
         #expect(principal.projectID == created.projectID)
+        #expect(principal.projectName == "shop")
         var tampered = Array(created.token)
         tampered[tampered.count - 1] = tampered.last == "a" ? "b" : "a"
         #expect(try await store.verify(token: String(tampered)) == nil)

@@ -32,7 +32,7 @@ struct SignInRouteTests {
             for (key, project, status, message) in [
                 ("vgl_nope", "alpha", HTTPResponse.Status.unauthorized, "not valid"),
                 ("vgl_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "alpha", .unauthorized, "not valid"),
-                ("", "alpha", .badRequest, "Enter a read or admin key"),
+                ("", "alpha", .badRequest, "Enter a read, operate or admin key"),
                 (harness.readKey, "", .badRequest, "Enter the project"),
                 (harness.ingestKey, "alpha", .forbidden, "can only send telemetry"),
                 (harness.otherProjectReadKey, "alpha", .forbidden, "not a key of project alpha"),

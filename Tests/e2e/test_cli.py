@@ -66,10 +66,12 @@ def test_keys_create_list_revoke(cli, database):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--project", "cli-app", "--role", "owner"], "--role owner must be ingest, read or admin"),
+    (["--project", "cli-app", "--role", "owner"], "--role owner must be ingest, read, operate, admin, operator"),
     (["--project", "_bad", "--role", "read"], "project name"),
     (["--project", "has space", "--role", "read"], "project name"),
-], ids=["bad-role", "bad-project-start", "bad-project-char"])
+    (["--project", "cli-app", "--role", "operator"], "belongs to the instance, not to a project"),
+    (["--role", "read"], "belongs to a project: name it"),
+], ids=["bad-role", "bad-project-start", "bad-project-char", "operator-with-project", "project-role-without-project"])
 def test_keys_create_refuses_bad_input(cli, args, message):
     result = cli.run("keys", "create", *args, check=False)
     assert result.returncode != 0

@@ -647,7 +647,8 @@ def vigil(start_vigil):
 
 @pytest.fixture(scope="module")
 def keys(cli):
-    keys = {"ingest": cli.create_key("dashboards", "ingest"), "read": cli.create_key("dashboards", "read")}
+    keys = {"ingest": cli.create_key("dashboards", "ingest"), "read": cli.create_key("dashboards", "read"),
+            "operate": cli.create_key("dashboards", "operate")}
     cli.create_key("other-team", "ingest")  # a second project, empty: All must still work
     return keys
 
@@ -662,7 +663,7 @@ def filled(vigil, keys, database):
     # feature differs from the earlier ones.
     drift = drift_plan(time.time_ns() // 1_000_000)
     post_embeddings(vigil, ingest, drift.early)
-    pin_baselines(vigil, keys["read"], drift)
+    pin_baselines(vigil, keys["operate"], drift)
     sent = send_traffic(vigil.url, ingest)
     sent.drift = drift
     wait_until(lambda: drift_reports_caught_up(database, drift, DRIFT_WINDOW // 2), 60,

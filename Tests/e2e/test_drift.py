@@ -28,7 +28,7 @@ def drift_vigil(start_vigil):
 
 @pytest.fixture(scope="module")
 def keys(cli):
-    return {"ingest": cli.create_key("drift", "ingest"), "read": cli.create_key("drift", "read")}
+    return {"ingest": cli.create_key("drift", "ingest"), "read": cli.create_key("drift", "read"), "operate": cli.create_key("drift", "operate")}
 
 
 def post(vigil, key, path, body):
@@ -204,7 +204,7 @@ def test_a_pinned_baseline_drives_the_scheduled_reports_and_the_alert_metric_agr
     send_vectors(drift_vigil, keys["ingest"], "pinned", current, now - HOUR_MS // 4, True)
     wait_until(lambda: sample_count(database, "pinned") == 2000, 60, "the samples")
 
-    response = post(drift_vigil, keys["read"], "/api/v1/drift/baselines", {"feature": "pinned", "from": now - 31 * HOUR_MS, "to": now - 29 * HOUR_MS})
+    response = post(drift_vigil, keys["operate"], "/api/v1/drift/baselines", {"feature": "pinned", "from": now - 31 * HOUR_MS, "to": now - 29 * HOUR_MS})
     assert response.status_code == 200, response.text
     assert database.scalar("SELECT count(*) FROM events WHERE kind = 'drift_baseline_pinned'") != "0"
 
@@ -265,13 +265,13 @@ def test_openinference_embedding_spans_become_vector_samples_and_llm_spans_scala
 
 
 def test_a_feature_can_pin_a_trailing_reference_window_of_its_own(drift_vigil, keys, database):
-    response = post(drift_vigil, keys["read"], "/api/v1/drift/baselines", {"feature": "trailing-feature", "trailing": "2d"})
+    response = post(drift_vigil, keys["operate"], "/api/v1/drift/baselines", {"feature": "trailing-feature", "trailing": "2d"})
     assert response.status_code == 200, response.text
     assert response.json() == {"feature": "trailing-feature", "trailing_seconds": 172800}
     wait_until(lambda: database.scalar("SELECT trailing_seconds FROM drift_baselines WHERE feature = 'trailing-feature'") == "172800",
                30, "the trailing baseline")
     for bad in ("soon", "10s", -5):
-        response = post(drift_vigil, keys["read"], "/api/v1/drift/baselines", {"feature": "trailing-feature", "trailing": bad})
+        response = post(drift_vigil, keys["operate"], "/api/v1/drift/baselines", {"feature": "trailing-feature", "trailing": bad})
         assert response.status_code == 400 and "trailing" in response.json()["error"]["message"], response.text
 
 

@@ -25,7 +25,8 @@ def test_alerts_of_a_removed_rule_are_forgotten_after_reload(start_vigil, cli, t
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "rules.yaml").write_text(RULE.format(name="E2EGoingAway"))
-    ingest, read, admin = (cli.create_key("removal", role) for role in ("ingest", "read", "admin"))
+    ingest, read = (cli.create_key("removal", role) for role in ("ingest", "read"))
+    operator = cli.run("keys", "create", "--role", "operator").stdout.strip()
     vigil = start_vigil("removal", VIGIL_RULES=str(rules), VIGIL_EVALUATION_INTERVAL="1")
     send_spans(vigil.url, ingest, seed=3, count=20)
 
@@ -34,6 +35,6 @@ def test_alerts_of_a_removed_rule_are_forgotten_after_reload(start_vigil, cli, t
 
     wait_until(lambda: alert_names() == {"E2EGoingAway"}, 60, "the alert to fire")
     (rules / "rules.yaml").write_text(RULE.format(name="E2EStaying"))
-    response = vigil.request("POST", "/api/v1/rules/reload", key=admin)
+    response = vigil.request("POST", "/api/v1/rules/reload", key=operator)
     assert response.status_code == 200, response.text
     wait_until(lambda: alert_names() == {"E2EStaying"}, 60, "the removed rule's alert to go and the new rule's to fire")

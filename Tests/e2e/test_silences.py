@@ -32,6 +32,7 @@ def test_a_silenced_alert_fires_without_notifying_until_the_silence_ends(start_v
 """)
         ingest = cli.create_key("silences", "ingest")
         read = cli.create_key("silences", "read")
+        operate = cli.create_key("silences", "operate")
         vigil = start_vigil("silences", VIGIL_RULES=str(rules), VIGIL_EVALUATION_INTERVAL="1")
         ends = int(time.time() * 1000) + 3_600_000
 
@@ -41,12 +42,14 @@ def test_a_silenced_alert_fires_without_notifying_until_the_silence_ends(start_v
             ({"matchers": [{"name": "alertname", "value": "E2ESilencedCalls"}], "endsAt": 1000, "comment": "x"}, "endsAt must be in the future"),
             ({"matchers": [{"name": "alertname", "value": "E2ESilencedCalls"}], "endsAt": ends}, "comment"),
         ]:
-            response = vigil.request("POST", "/api/v1/silences", key=read, json=body)
+            response = vigil.request("POST", "/api/v1/silences", key=operate, json=body)
             assert response.status_code == 400 and message in response.json()["error"]["message"], response.text
 
-        response = vigil.request("POST", "/api/v1/silences", key=read, json={
-            "matchers": [{"name": "alertname", "value": "E2ESilenced.*", "isRegex": True}, {"name": "severity", "value": "page"}],
-            "endsAt": ends, "comment": "maintenance window", "createdBy": "e2e"})
+        wanted = {"matchers": [{"name": "alertname", "value": "E2ESilenced.*", "isRegex": True}, {"name": "severity", "value": "page"}],
+                  "endsAt": ends, "comment": "maintenance window", "createdBy": "e2e"}
+        # A read key changes nothing: silences are on-call actions (operate or admin).
+        assert vigil.request("POST", "/api/v1/silences", key=read, json=wanted).status_code == 403
+        response = vigil.request("POST", "/api/v1/silences", key=operate, json=wanted)
         assert response.status_code == 200, response.text
         silence = response.json()["id"]
         listed = vigil.request("GET", "/api/v1/silences", key=read).json()["silences"]
@@ -61,8 +64,9 @@ def test_a_silenced_alert_fires_without_notifying_until_the_silence_ends(start_v
         time.sleep(4)  # several evaluations and group intervals
         assert receiver.requests() == [], receiver.describe()
 
-        assert vigil.request("DELETE", f"/api/v1/silences/{silence}", key=read).status_code == 200
-        assert vigil.request("DELETE", f"/api/v1/silences/{silence}", key=read).status_code == 404
+        assert vigil.request("DELETE", f"/api/v1/silences/{silence}", key=read).status_code == 403
+        assert vigil.request("DELETE", f"/api/v1/silences/{silence}", key=operate).status_code == 200
+        assert vigil.request("DELETE", f"/api/v1/silences/{silence}", key=operate).status_code == 404
         got = receiver.wait_for(lambda requests: len(requests) >= 1, time.time() + 30, "the notification once the silence ended")
         assert got[0].payload["status"] == "firing"
         assert got[0].payload["alerts"][0]["labels"]["alertname"] == "E2ESilencedCalls"

@@ -135,10 +135,10 @@ def world(start_vigil, keys, tmp_path_factory):
         response = vigil.request("POST", "/api/v1/embeddings", key=keys["ingest"],
                                  json={"feature": feature, "model": "e2e-embedder", "time": now_ms - offset_ms, "vectors": vectors})
         assert response.status_code == 200, response.text
-    response = vigil.request("POST", "/api/v1/drift/baselines", key=keys["read"],
+    response = vigil.request("POST", "/api/v1/drift/baselines", key=keys["admin"],
                              json={"feature": feature, "from": now_ms - 31 * HOUR_MS, "to": now_ms - 29 * HOUR_MS})
     assert response.status_code == 200, response.text
-    response = vigil.request("POST", "/api/v1/silences", key=keys["read"], json={
+    response = vigil.request("POST", "/api/v1/silences", key=keys["admin"], json={
         "matchers": [{"name": "alertname", "value": "UINever.*", "isRegex": True}], "endsAt": now_ms + HOUR_MS,
         "comment": "maintenance <b>window</b>", "createdBy": "e2e"})
     assert response.status_code == 200, response.text
@@ -178,7 +178,7 @@ def test_sign_in_refuses_bad_ingest_foreign_and_revoked_keys(world, keys):
         (PROJECT, keys["other"], 403, f"That key is not a key of project {PROJECT}."),
         (OTHER_PROJECT, keys["read"], 403, f"That key is not a key of project {OTHER_PROJECT}."),
         (PROJECT, keys["revoked"], 401, "That key has been revoked"),
-        (PROJECT, "", 400, "Enter a read or admin key"),
+        (PROJECT, "", 400, "Enter a read, operate or admin key"),
     ]:
         response = sign_in(vigil, project, key)
         assert response.status_code == status, (message, response.status_code, response.text[:500])
