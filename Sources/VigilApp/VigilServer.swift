@@ -10,6 +10,7 @@ internal import VigilCore
 internal import VigilDashboards
 internal import VigilEventLog
 internal import VigilHTTP
+internal import VigilHTTPBase
 internal import VigilProcessors
 internal import VigilWebUI
 internal import VigilEmbeddedPostgres
@@ -50,7 +51,6 @@ public struct VigilServer: Sendable {
         let readiness = Readiness()
         let appender = EventAppender(database: database, configuration: configuration.appender, readiness: roles.contains(.collector) ? readiness : nil, logger: logger)
         let keys = KeyStore(executor: client, cacheTTL: .seconds(configuration.keyCacheSeconds), logger: logger)
-        let prices = try configuration.loadPrices()
         let rules = try configuration.loadRules()
         let driftScheduler = DriftScheduler(database: database, configuration: configuration.drift, logger: logger)
         let catalog = try DashboardCatalog(directory: configuration.resolvedDashboardsDirectory(), executor: client, logger: logger)
@@ -60,7 +60,11 @@ public struct VigilServer: Sendable {
             connection: { body in try await client.withConnection { connection in try await body(connection) } },
             maxBodyBytes: configuration.http.maxBodyBytes
         )
-        let router = VigilRouter.make(.init(
+        // This server owns the router: the API's error middleware goes outermost, then the API's
+        // routes and the web view's beside them.
+        let router = Router(context: VigilRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        VigilRouter.addRoutes(to: router, .init(
             appender: appender,
             keys: keys,
             reader: EventReader(executor: client, logger: logger),
@@ -93,22 +97,7 @@ public struct VigilServer: Sendable {
         )
         var services: [any Service] = [client, PartitionMaintainer(database: database, logger: logger)]
         if roles.contains(.processor) {
-            services.append(ProcessorRunner(
-                processor: RollupProcessor(prices: prices),
-                database: database,
-                batchSize: Int64(configuration.processing.batchSize),
-                pollInterval: configuration.processing.pollInterval,
-                readiness: readiness,
-                logger: logger
-            ))
-            services.append(ProcessorRunner(
-                processor: SamplesProcessor(),
-                database: database,
-                batchSize: Int64(configuration.processing.batchSize),
-                pollInterval: configuration.processing.pollInterval,
-                readiness: readiness,
-                logger: logger
-            ))
+            services += try ProcessorCatalog(configuration: configuration).runners(database: database, readiness: readiness, logger: logger)
             services.append(driftScheduler)
             services.append(AlertEvaluator(database: database, rules: rules, configuration: configuration.alerting.evaluator, readiness: readiness, logger: logger))
             services.append(WebhookNotifier(database: database, rules: rules, logger: logger))

@@ -1,7 +1,6 @@
 import ArgumentParser
 import VigilApp
 import VigilEventLog
-import VigilProcessors
 
 /// `vigil status`: the log's head and where each processor stands.
 struct Status: AsyncParsableCommand {
@@ -11,9 +10,7 @@ struct Status: AsyncParsableCommand {
         try await reportingErrors {
             let context = try CommandContext.load()
             let (head, rows) = try await context.withDatabase { prepared in
-                try await Database(url: prepared.url, logger: context.logger).withConnection { connection in
-                    try await ProcessorStatus.rows(on: connection, logger: context.logger)
-                }
+                try await ProcessorCatalog.status(database: Database(url: prepared.url, logger: context.logger), logger: context.logger)
             }
             print("log head: \(head)")
             print(["PROCESSOR", "OFFSET", "LAG", "UPDATED"].joined(separator: "\t"))
