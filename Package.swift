@@ -95,9 +95,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "VigilHTTPBase",
+            dependencies: [
+                "VigilCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "VigilHTTP",
             dependencies: [
-                "VigilCore", "VigilIngest", "VigilEventLog", "VigilProcessors", "VigilStats", "VigilAlerting", "VigilDashboards",
+                "VigilCore", "VigilHTTPBase", "VigilIngest", "VigilEventLog", "VigilProcessors", "VigilStats", "VigilAlerting", "VigilDashboards",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -133,7 +141,7 @@ let package = Package(
         .target(
             name: "VigilWebUI",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilHTTP", "VigilProcessors", "VigilAlerting", "VigilStats",
+                "VigilCore", "VigilEventLog", "VigilHTTPBase", "VigilProcessors", "VigilAlerting", "VigilStats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -157,7 +165,7 @@ let package = Package(
         .target(
             name: "VigilApp",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTP", "VigilProcessors", "VigilAlerting", "VigilWebUI", "VigilDashboards",
+                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTPBase", "VigilHTTP", "VigilProcessors", "VigilAlerting", "VigilWebUI", "VigilDashboards",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -249,7 +257,7 @@ let package = Package(
         .testTarget(
             name: "VigilHTTPTests",
             dependencies: [
-                "VigilCore", "VigilHTTP", "VigilEventLog", "VigilIngest", "VigilOTLPProto", "VigilProcessors", "VigilAlerting", "VigilDashboards", "VigilTestSupport",
+                "VigilCore", "VigilHTTPBase", "VigilHTTP", "VigilEventLog", "VigilIngest", "VigilOTLPProto", "VigilProcessors", "VigilAlerting", "VigilDashboards", "VigilTestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -264,7 +272,7 @@ let package = Package(
         .testTarget(
             name: "VigilWebUITests",
             dependencies: [
-                "VigilCore", "VigilWebUI", "VigilHTTP", "VigilEventLog", "VigilProcessors", "VigilAlerting", "VigilTestSupport",
+                "VigilCore", "VigilWebUI", "VigilHTTPBase", "VigilHTTP", "VigilEventLog", "VigilProcessors", "VigilAlerting", "VigilTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -2,6 +2,7 @@ internal import Foundation
 internal import Hummingbird
 public import VigilAlerting
 internal import VigilCore
+internal import VigilHTTPBase
 
 /// The alerting API. Reading the project: `GET /api/v1/alerts` (pending and firing),
 /// `GET /api/v1/alerts/history`, `GET /api/v1/notifications` (attempts and dead letters),

@@ -4,6 +4,7 @@ internal import HTTPTypes
 internal import Logging
 public import VigilCore
 public import VigilEventLog
+public import VigilHTTPBase
 
 /// Verifies `Authorization: Bearer <key>` and requires a permission: no, a malformed or an unknown
 /// key is 401, a key whose role does not hold the route's permission is 403 (said the same way

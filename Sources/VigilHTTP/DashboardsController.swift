@@ -4,6 +4,7 @@ internal import NIOCore
 public import PostgresNIO
 internal import VigilCore
 public import VigilDashboards
+internal import VigilHTTPBase
 
 /// The dashboards API: `GET /api/v1/dashboards` and `GET /api/v1/dashboards/{uid}/export`
 /// (reading the project; with `with_data=true` each panel's query results for the range are

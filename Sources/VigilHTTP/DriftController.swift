@@ -6,6 +6,7 @@ internal import VigilCore
 public import VigilEventLog
 public import VigilProcessors
 internal import VigilStats
+internal import VigilHTTPBase
 
 /// The drift API. Reading the project: `POST /api/v1/drift/compute` (a report between two windows,
 /// neither stored nor logged), `GET /api/v1/drift/reports?feature&from&to` and

@@ -4,6 +4,7 @@ internal import NIOCore
 internal import VigilCore
 public import VigilEventLog
 public import VigilProcessors
+public import VigilHTTPBase
 
 /// `POST /api/v1/embeddings`: embedding vectors of a drift feature from apps that embed their
 /// prompts or responses themselves. `{"feature", "model", "vectors": [[numbers] or "base64 of

@@ -3,6 +3,7 @@ public import Hummingbird
 internal import NIOCore
 internal import VigilCore
 public import VigilEventLog
+public import VigilHTTPBase
 
 /// `POST /api/v1/evaluations`: scores and labels of LLM outputs from an app's own evaluators,
 /// one object, an array, or `{"evaluations": [...]}` (at most 1000). Each needs `trace_id`

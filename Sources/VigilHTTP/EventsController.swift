@@ -2,6 +2,7 @@ public import Hummingbird
 internal import NIOCore
 internal import VigilCore
 public import VigilEventLog
+public import VigilHTTPBase
 
 /// `GET /api/v1/events?after=SEQ&limit=N`: the caller's project's events after a sequence number,
 /// in order, as JSON lines' worth of objects in one array, with the cursor for the next page.

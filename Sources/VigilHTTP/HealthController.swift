@@ -4,6 +4,7 @@ internal import NIOCore
 public import Prometheus
 public import VigilCore
 public import VigilEventLog
+public import VigilHTTPBase
 
 /// `/healthz` (the process answers), `/readyz` (the database answers) and `/metrics`
 /// (Prometheus text about Vigil itself). None needs a key.

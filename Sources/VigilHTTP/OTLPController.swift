@@ -6,6 +6,7 @@ internal import NIOCore
 internal import VigilCore
 public import VigilEventLog
 internal import VigilIngest
+public import VigilHTTPBase
 
 /// The OTLP/HTTP collectors: `POST /v1/traces`, `/v1/metrics`, `/v1/logs`. A request is answered
 /// 200 only after its events are committed; refused items are reported in `partial_success`.

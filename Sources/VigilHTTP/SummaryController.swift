@@ -4,6 +4,7 @@ internal import NIOCore
 internal import VigilCore
 public import VigilProcessors
 internal import VigilStats
+public import VigilHTTPBase
 
 /// `GET /api/v1/summary` (per group: count, errors, error rate, latency and time-to-first-token
 /// percentiles, tokens, exact cost) and `GET /api/v1/models/unpriced`, from the rollups.

@@ -3,6 +3,7 @@ internal import NIOCore
 internal import VigilCore
 public import VigilProcessors
 internal import VigilStats
+public import VigilHTTPBase
 
 /// `GET /api/v1/timeseries?metric&step&from&to&service&model`: one metric of the rollups per
 /// step-long bucket, aligned to the epoch; buckets without spans are present with a zero count

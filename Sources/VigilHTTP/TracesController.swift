@@ -4,6 +4,7 @@ internal import NIOCore
 internal import VigilCore
 public import VigilEventLog
 public import VigilProcessors
+public import VigilHTTPBase
 
 /// `GET /api/v1/traces` (search over trace summaries, newest first, with a cursor) and
 /// `GET /api/v1/traces/{trace_id}` (the span tree with attributes).

@@ -5,6 +5,7 @@ public import VigilEventLog
 public import VigilProcessors
 public import VigilAlerting
 internal import Logging
+public import VigilHTTPBase
 
 /// Assembles every route with its guard: health and the OpenAPI document open, every other route
 /// behind the one `Permission` it needs (`Role.permissions` says which roles hold it), errors
@@ -56,10 +57,18 @@ public enum VigilRouter {
         }
     }
 
-    /// The router for `dependencies`.
+    /// A router with the error middleware outermost and the API's routes for `dependencies`
+    /// (for a process that serves the API alone, and for tests).
     public static func make(_ dependencies: Dependencies) -> Router<VigilRequestContext> {
         let router = Router(context: VigilRequestContext.self)
         router.add(middleware: ErrorMiddleware())
+        addRoutes(to: router, dependencies)
+        return router
+    }
+
+    /// Adds the API's routes for `dependencies` to `router`, whose owner has installed
+    /// `ErrorMiddleware` before them.
+    public static func addRoutes(to router: Router<VigilRequestContext>, _ dependencies: Dependencies) {
         HealthController(executor: dependencies.database, registry: dependencies.registry, readiness: dependencies.readiness).addRoutes(to: router)
         router.get("/openapi.json") { _, _ in
             Response.json(OpenAPIDocument.json)
@@ -77,6 +86,5 @@ public enum VigilRouter {
         AlertsController(alerts: AlertReader(executor: dependencies.database, logger: Logger(label: "vigil.alerts")), rules: dependencies.rules)
             .addRoutes(to: guards)
         dependencies.dashboards?.addRoutes(to: guards)
-        return router
     }
 }

@@ -1,5 +1,6 @@
 internal import Hummingbird
-internal import VigilHTTP
+
+internal import VigilHTTPBase
 
 /// The context of a `/ui` request: Hummingbird's core storage plus the session the sign-in
 /// middleware found (nil on the sign-in page, the stylesheet and before the check).

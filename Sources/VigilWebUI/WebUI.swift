@@ -4,8 +4,9 @@ public import Logging
 internal import NIOCore
 public import VigilAlerting
 public import VigilEventLog
-public import VigilHTTP
+
 public import VigilProcessors
+public import VigilHTTPBase
 
 /// The analyst's web view at `/ui`: server-rendered HTML with inline SVG charts, one stylesheet
 /// served by Vigil, no JavaScript and no external URL. Sign-in with a read, operate or admin key of a
@@ -40,8 +41,8 @@ public enum WebUI {
         }
     }
 
-    /// Adds the web view's routes to `router` (after `VigilRouter.make`, whose error middleware
-    /// stays outermost).
+    /// Adds the web view's routes to `router`. Its pages render their own errors; the router's
+    /// owner installs whatever error middleware it wants outermost.
     public static func addRoutes(to router: Router<VigilRequestContext>, _ dependencies: Dependencies) {
         let sessions = SessionStore(executor: dependencies.database, logger: dependencies.logger)
         let drift = DriftStore(executor: dependencies.database, logger: dependencies.logger)

@@ -1,3 +1,4 @@
+import VigilHTTPBase
 import Foundation
 import Hummingbird
 import Testing

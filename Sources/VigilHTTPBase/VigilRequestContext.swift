@@ -16,7 +16,7 @@ public struct VigilRequestContext: RequestContext {
     }
 
     /// The caller, or an `.unauthenticated` error for a route the auth middleware did not guard.
-    func requirePrincipal() throws -> Principal {
+    public func requirePrincipal() throws -> Principal {
         guard let principal else {
             throw VigilError(.unauthenticated, "this route needs an API key: send Authorization: Bearer <key>")
         }
