@@ -82,9 +82,37 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "VigilProjections",
+            dependencies: [
+                "VigilCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "VigilQueries",
+            dependencies: [
+                "VigilCore", "VigilEventLog", "VigilStats", "VigilProjections",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "VigilDrift",
+            dependencies: [
+                "VigilCore", "VigilEventLog", "VigilStats", "VigilQueries",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "VigilProcessors",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilStats",
+                "VigilCore", "VigilEventLog", "VigilStats", "VigilProjections",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -105,7 +133,7 @@ let package = Package(
         .target(
             name: "VigilHTTP",
             dependencies: [
-                "VigilCore", "VigilHTTPBase", "VigilIngest", "VigilEventLog", "VigilProcessors", "VigilStats", "VigilAlerting", "VigilDashboards",
+                "VigilCore", "VigilHTTPBase", "VigilIngest", "VigilEventLog", "VigilStats", "VigilAlerting", "VigilDashboards", "VigilQueries", "VigilDrift", "VigilProjections",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -115,7 +143,7 @@ let package = Package(
         .target(
             name: "VigilAlerting",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilProcessors", "VigilStats",
+                "VigilCore", "VigilEventLog", "VigilStats", "VigilQueries", "VigilProjections",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -141,7 +169,7 @@ let package = Package(
         .target(
             name: "VigilWebUI",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilHTTPBase", "VigilProcessors", "VigilAlerting", "VigilStats",
+                "VigilCore", "VigilEventLog", "VigilHTTPBase", "VigilAlerting", "VigilStats", "VigilQueries",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -165,7 +193,7 @@ let package = Package(
         .target(
             name: "VigilApp",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTPBase", "VigilHTTP", "VigilProcessors", "VigilAlerting", "VigilWebUI", "VigilDashboards",
+                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTPBase", "VigilHTTP", "VigilProcessors", "VigilAlerting", "VigilWebUI", "VigilDashboards", "VigilQueries", "VigilDrift",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -179,7 +207,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilApp", "VigilEventLog", "VigilProcessors", "VigilAlerting", "VigilStats", "VigilDashboards", "VigilDemo", "VigilHTTP",
+                "VigilCore", "VigilApp", "VigilEventLog", "VigilProcessors", "VigilQueries", "VigilDrift", "VigilAlerting", "VigilStats", "VigilDashboards", "VigilDemo", "VigilHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -225,7 +253,7 @@ let package = Package(
         .testTarget(
             name: "VigilProcessorsTests",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilProcessors", "VigilStats", "VigilTestSupport",
+                "VigilCore", "VigilEventLog", "VigilProcessors", "VigilStats", "VigilTestSupport", "VigilProjections", "VigilQueries",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -257,7 +285,7 @@ let package = Package(
         .testTarget(
             name: "VigilHTTPTests",
             dependencies: [
-                "VigilCore", "VigilHTTPBase", "VigilHTTP", "VigilEventLog", "VigilIngest", "VigilOTLPProto", "VigilProcessors", "VigilAlerting", "VigilDashboards", "VigilTestSupport",
+                "VigilCore", "VigilHTTPBase", "VigilHTTP", "VigilEventLog", "VigilIngest", "VigilOTLPProto", "VigilProcessors", "VigilAlerting", "VigilDashboards", "VigilTestSupport", "VigilQueries", "VigilProjections", "VigilDrift",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -272,7 +300,7 @@ let package = Package(
         .testTarget(
             name: "VigilWebUITests",
             dependencies: [
-                "VigilCore", "VigilWebUI", "VigilHTTPBase", "VigilHTTP", "VigilEventLog", "VigilProcessors", "VigilAlerting", "VigilTestSupport",
+                "VigilCore", "VigilWebUI", "VigilHTTPBase", "VigilHTTP", "VigilEventLog", "VigilProcessors", "VigilAlerting", "VigilTestSupport", "VigilQueries",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -3,7 +3,7 @@ internal import Logging
 internal import PostgresNIO
 internal import VigilCore
 internal import VigilEventLog
-internal import VigilProcessors
+internal import VigilQueries
 
 /// One evaluation: read every rule's values, step the alerts, and write what changed.
 extension AlertEvaluator {

@@ -1,7 +1,8 @@
 internal import Foundation
-internal import VigilProcessors
+internal import VigilQueries
 internal import VigilStats
 internal import VigilCore
+internal import VigilProjections
 
 /// What a rule's metric is over the rollups: the reader's summary groups, filtered and merged by
 /// the rule's `by` labels, and the metric read off each merged group.

@@ -4,7 +4,8 @@ public import VigilAlerting
 internal import VigilCore
 public import VigilEventLog
 public import VigilHTTP
-public import VigilProcessors
+internal import VigilProcessors
+public import VigilDrift
 
 /// Everything Vigil can be told, built from defaults, then `VIGIL_*` environment variables, then
 /// flags. Each module receives only its slice. Errors name the variable and the bad value.

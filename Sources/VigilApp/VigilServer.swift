@@ -12,6 +12,8 @@ internal import VigilEventLog
 internal import VigilHTTP
 internal import VigilHTTPBase
 internal import VigilProcessors
+internal import VigilQueries
+internal import VigilDrift
 internal import VigilWebUI
 internal import VigilEmbeddedPostgres
 internal import UnixSignals

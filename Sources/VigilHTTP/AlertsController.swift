@@ -2,6 +2,7 @@ internal import Foundation
 internal import Hummingbird
 public import VigilAlerting
 internal import VigilCore
+public import VigilQueries
 internal import VigilHTTPBase
 
 /// The alerting API. Reading the project: `GET /api/v1/alerts` (pending and firing),
@@ -14,11 +15,13 @@ internal import VigilHTTPBase
 /// notification is a 404, as one that does not exist.
 public struct AlertsController: Sendable {
     private let alerts: AlertReader
+    private let commands: AlertCommands
     private let rules: RuleStore
 
-    /// Makes the controller.
-    public init(alerts: AlertReader, rules: RuleStore) {
+    /// Makes the controller: `alerts` answers the reads, `commands` carries out the on-call actions.
+    public init(alerts: AlertReader, commands: AlertCommands, rules: RuleStore) {
         self.alerts = alerts
+        self.commands = commands
         self.rules = rules
     }
 
@@ -192,7 +195,7 @@ public struct AlertsController: Sendable {
         let principal = try context.requirePrincipal()
         let text = context.parameters.get("id") ?? ""
         let id = try Self.id(text, "notification id")
-        guard try await alerts.retry(projectID: principal.projectID, id: id) else {
+        guard try await commands.retry(projectID: principal.projectID, id: id) else {
             throw VigilError(.notFound, "no pending or dead notification \(id) in this project")
         }
         return Response.json("{\"id\":\(id),\"status\":\"pending\"}")
@@ -249,7 +252,7 @@ public struct AlertsController: Sendable {
         }
         try InputText.check(comment, "comment", maxLength: 10_000)
         try InputText.check(input.createdBy ?? "", "createdBy")
-        let id = try await alerts.createSilence(projectID: principal.projectID, matchers: matchers, startsAtMicros: starts, endsAtMicros: ends,
+        let id = try await commands.createSilence(projectID: principal.projectID, matchers: matchers, startsAtMicros: starts, endsAtMicros: ends,
                                                 comment: comment, createdBy: input.createdBy ?? "")
         return Response.json("{\"id\":\(id)}")
     }
@@ -279,7 +282,7 @@ public struct AlertsController: Sendable {
         let principal = try context.requirePrincipal()
         let text = context.parameters.get("id") ?? ""
         let id = try Self.id(text, "silence id")
-        guard try await alerts.expireSilence(projectID: principal.projectID, id: id) else {
+        guard try await commands.expireSilence(projectID: principal.projectID, id: id) else {
             throw VigilError(.notFound, "no silence \(id) in force or to come in this project")
         }
         return Response.json("{\"id\":\(id),\"state\":\"expired\"}")

@@ -4,7 +4,8 @@ internal import NIOCore
 internal import VigilAlerting
 internal import VigilCore
 public import VigilEventLog
-public import VigilProcessors
+public import VigilQueries
+public import VigilDrift
 internal import VigilStats
 internal import VigilHTTPBase
 

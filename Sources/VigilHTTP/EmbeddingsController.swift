@@ -3,8 +3,9 @@ public import Hummingbird
 internal import NIOCore
 internal import VigilCore
 public import VigilEventLog
-public import VigilProcessors
+public import VigilQueries
 public import VigilHTTPBase
+internal import VigilProjections
 
 /// `POST /api/v1/embeddings`: embedding vectors of a drift feature from apps that embed their
 /// prompts or responses themselves. `{"feature", "model", "vectors": [[numbers] or "base64 of

@@ -2,7 +2,8 @@ internal import Foundation
 public import Hummingbird
 internal import NIOCore
 internal import VigilCore
-public import VigilProcessors
+internal import VigilProjections
+public import VigilQueries
 internal import VigilStats
 public import VigilHTTPBase
 

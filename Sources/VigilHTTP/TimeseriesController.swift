@@ -1,7 +1,7 @@
 public import Hummingbird
 internal import NIOCore
 internal import VigilCore
-public import VigilProcessors
+public import VigilQueries
 internal import VigilStats
 public import VigilHTTPBase
 

@@ -3,7 +3,7 @@ public import Hummingbird
 internal import NIOCore
 internal import VigilCore
 public import VigilEventLog
-public import VigilProcessors
+public import VigilQueries
 public import VigilHTTPBase
 
 /// `GET /api/v1/traces` (search over trace summaries, newest first, with a cursor) and

@@ -2,7 +2,8 @@ public import Hummingbird
 public import Prometheus
 public import VigilCore
 public import VigilEventLog
-public import VigilProcessors
+public import VigilQueries
+public import VigilDrift
 public import VigilAlerting
 internal import Logging
 public import VigilHTTPBase
@@ -83,7 +84,11 @@ public enum VigilRouter {
         TimeseriesController(rollups: dependencies.rollups).addRoutes(to: guards[.readProject])
         TracesController(traces: dependencies.traces, events: dependencies.reader).addRoutes(to: guards[.readProject])
         DriftController(drift: drift, appender: dependencies.appender, scheduler: dependencies.driftScheduler).addRoutes(to: guards)
-        AlertsController(alerts: AlertReader(executor: dependencies.database, logger: Logger(label: "vigil.alerts")), rules: dependencies.rules)
+        AlertsController(
+            alerts: AlertReader(executor: dependencies.database, logger: Logger(label: "vigil.alerts")),
+            commands: AlertCommands(executor: dependencies.database, logger: Logger(label: "vigil.alerts")),
+            rules: dependencies.rules
+        )
             .addRoutes(to: guards)
         dependencies.dashboards?.addRoutes(to: guards)
     }

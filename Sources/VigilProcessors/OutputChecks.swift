@@ -1,15 +1,16 @@
 internal import Foundation
 internal import VigilCore
+internal import VigilProjections
 
 /// Vigil's built-in checks on an LLM span's output: empty output, a refusal (an output that opens
 /// with a refusal, or a content-filter finish), output cut off by the
 /// length limit, and JSON that does not parse where JSON output was asked for. Each is a quality
 /// score of 1 (problem present) or 0 under its name.
 enum OutputChecks {
-    static let emptyOutput = "check.empty_output"
-    static let refusal = "check.refusal"
-    static let truncated = "check.truncated"
-    static let invalidJSON = "check.invalid_json"
+    static let emptyOutput = CheckName.emptyOutput
+    static let refusal = CheckName.refusal
+    static let truncated = CheckName.truncated
+    static let invalidJSON = CheckName.invalidJSON
 
     private static let refusalPhrases = [
         "i can't help with", "i cannot help with", "i can't assist with", "i cannot assist with",

@@ -1,5 +1,6 @@
 public import Foundation
 internal import VigilCore
+internal import VigilProjections
 
 /// What models cost: US dollars per million input, output and cached-input tokens, each price with
 /// the date it took effect. Cost is exact decimal arithmetic. A model the table does not know has

@@ -1,4 +1,5 @@
 internal import NIOConcurrencyHelpers
+internal import VigilProjections
 
 /// The rollup rows the processor wrote last, kept in memory so the next batch merges into them
 /// without reading them back. Per tier and project it knows a floor: every row of a bucket at or

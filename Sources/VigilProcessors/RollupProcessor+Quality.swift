@@ -2,6 +2,7 @@ internal import Foundation
 internal import Logging
 internal import PostgresNIO
 internal import VigilCore
+internal import VigilProjections
 
 /// Output quality, folded by the rollup processor in the same transaction as the rollups:
 /// evaluations from every source (API evaluations and evaluation log records are read with the
@@ -197,17 +198,7 @@ struct QualityKey: Hashable {
     }
 }
 
-/// One quality row's totals: how many, how many had a score, their exact sum (the type the reader returns).
-typealias QualityTotals = RollupReader.QualityTotals
-
 extension QualityTotals {
-    init(count: Int64, scored: Int64, sum: Decimal) {
-        self.init()
-        self.count = count
-        self.scored = scored
-        self.sum = sum
-    }
-
     /// Adds one evaluation, scored or not.
     mutating func add(score: Decimal?) {
         count += 1

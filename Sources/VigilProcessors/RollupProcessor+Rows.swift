@@ -4,6 +4,7 @@ internal import NIOCore
 internal import PostgresNIO
 internal import VigilCore
 internal import VigilStats
+internal import VigilProjections
 
 /// Writing rollup rows of one tier: a batch's totals merge into the stored rows (sketches are
 /// merged here, not in SQL), which come from the cache when it has them, so a batch reads back
@@ -164,5 +165,5 @@ extension RollupProcessor {
     }
 
     /// The rollup tables' check columns, in the order of `CheckTotals`' fields.
-    static let checkColumns = ["checked_outputs", "empty_outputs", "refusals", "truncated_outputs", "json_outputs", "invalid_json_outputs"]
+    static let checkColumns = CheckTotals.columns
 }

@@ -3,6 +3,7 @@ internal import Logging
 internal import PostgresNIO
 internal import VigilCore
 internal import VigilStats
+internal import VigilProjections
 
 /// Reading a batch's spans: one query returns every field the rollups, the trace summaries, the
 /// unpriced list and the quality checks need, and the batch's evaluations and evaluation log

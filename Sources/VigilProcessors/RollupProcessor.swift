@@ -2,6 +2,7 @@ internal import Foundation
 public import Logging
 public import PostgresNIO
 internal import VigilCore
+internal import VigilProjections
 
 /// The `rollup` processor: folds spans into per-minute rollups by project, service, model,
 /// operation and status — count, errors, clock-skewed spans, latency and time-to-first-token

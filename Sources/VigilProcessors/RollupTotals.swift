@@ -1,6 +1,7 @@
 internal import Foundation
 internal import PostgresNIO
 internal import VigilStats
+internal import VigilProjections
 
 /// The key of one rollup row: project × bucket × service × model × operation × status.
 struct RollupKey: Hashable, Sendable {
@@ -70,18 +71,8 @@ struct RollupTotals: Sendable {
     }
 }
 
-/// The built-in checks of a row's LLM outputs (`OutputChecks`): how many outputs were checked,
-/// how many had each problem. Readers report each check as a quality score (`rows`).
-struct CheckTotals: Sendable, Equatable {
-    /// LLM spans that carried output.
-    var outputs: Int64 = 0
-    var empty: Int64 = 0
-    var refusal: Int64 = 0
-    var truncated: Int64 = 0
-    /// Outputs of calls that asked for JSON.
-    var jsonChecked: Int64 = 0
-    var invalidJSON: Int64 = 0
-
+extension CheckTotals {
+    /// Counts one span's findings.
     mutating func add(_ findings: OutputChecks.Findings) {
         outputs += 1
         if findings.empty { empty += 1 }
@@ -91,41 +82,6 @@ struct CheckTotals: Sendable, Equatable {
             jsonChecked += 1
             if invalid { invalidJSON += 1 }
         }
-    }
-
-    mutating func merge(_ other: CheckTotals) {
-        outputs += other.outputs
-        empty += other.empty
-        refusal += other.refusal
-        truncated += other.truncated
-        jsonChecked += other.jsonChecked
-        invalidJSON += other.invalidJSON
-    }
-
-    /// Each check as a quality score: every output checked is scored, 1 for each with the
-    /// problem. None without outputs; the JSON check only where JSON was asked for.
-    var rows: [(name: String, totals: QualityTotals)] {
-        guard outputs > 0 else { return [] }
-        var rows = [
-            (OutputChecks.emptyOutput, QualityTotals(count: outputs, scored: outputs, sum: Decimal(empty))),
-            (OutputChecks.refusal, QualityTotals(count: outputs, scored: outputs, sum: Decimal(refusal))),
-            (OutputChecks.truncated, QualityTotals(count: outputs, scored: outputs, sum: Decimal(truncated))),
-        ]
-        if jsonChecked > 0 {
-            rows.append((OutputChecks.invalidJSON, QualityTotals(count: jsonChecked, scored: jsonChecked, sum: Decimal(invalidJSON))))
-        }
-        return rows
-    }
-}
-
-extension CheckTotals {
-    /// The six counts stored in a row's check columns (`RollupProcessor.checkColumns`), from `first` on.
-    init(decoding cells: PostgresRandomAccessRow, from first: Int) throws {
-        self.init(
-            outputs: try cells[first].decode(Int64.self), empty: try cells[first + 1].decode(Int64.self),
-            refusal: try cells[first + 2].decode(Int64.self), truncated: try cells[first + 3].decode(Int64.self),
-            jsonChecked: try cells[first + 4].decode(Int64.self), invalidJSON: try cells[first + 5].decode(Int64.self)
-        )
     }
 }
 

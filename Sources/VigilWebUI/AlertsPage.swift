@@ -2,6 +2,7 @@ internal import Foundation
 internal import Hummingbird
 internal import VigilAlerting
 internal import VigilCore
+internal import VigilQueries
 
 /// `GET /ui/alerts`: the firing and pending alerts (labels, value, since when, the rule's
 /// annotations rendered for them), the recent transitions, and the silences. Read through

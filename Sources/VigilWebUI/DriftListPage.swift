@@ -1,6 +1,6 @@
 internal import Hummingbird
 internal import VigilCore
-internal import VigilProcessors
+internal import VigilQueries
 
 /// `GET /ui/drift`: the scheduled drift reports of the last seven days (or the range asked
 /// for), newest first: feature, when, both windows, mean and max PSI, drifted ones in red.

@@ -1,7 +1,7 @@
 internal import Foundation
 internal import Hummingbird
 internal import VigilCore
-internal import VigilProcessors
+internal import VigilQueries
 internal import VigilStats
 
 /// `GET /ui/drift/{id}`: one stored drift report: the verdict and its numbers (PSI, KL, JS, the

@@ -1,7 +1,7 @@
 internal import Foundation
 internal import Hummingbird
 internal import VigilCore
-internal import VigilProcessors
+internal import VigilQueries
 internal import VigilStats
 
 /// `GET /ui`: the project's calls over a time range: totals (calls, error rate, p95 latency,

@@ -1,7 +1,7 @@
 internal import Hummingbird
 internal import VigilCore
 internal import VigilEventLog
-internal import VigilProcessors
+internal import VigilQueries
 
 /// `GET /ui/traces/{trace_id}`: one trace: its summary, a waterfall (one bar per span, indented
 /// by depth, offsets from the trace's start, failures marked) and each span's attributes. The

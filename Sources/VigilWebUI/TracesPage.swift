@@ -1,7 +1,7 @@
 internal import Foundation
 internal import Hummingbird
 internal import VigilCore
-internal import VigilProcessors
+internal import VigilQueries
 
 /// `GET /ui/traces`: trace search over the trace summaries (service, model, status, minimum
 /// latency and cost, time range), newest first, 50 a page with the reader's cursor.

@@ -5,7 +5,7 @@ internal import NIOCore
 public import VigilAlerting
 public import VigilEventLog
 
-public import VigilProcessors
+public import VigilQueries
 public import VigilHTTPBase
 
 /// The analyst's web view at `/ui`: server-rendered HTML with inline SVG charts, one stylesheet

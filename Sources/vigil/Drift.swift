@@ -3,7 +3,7 @@ import Foundation
 import VigilApp
 import VigilCore
 import VigilEventLog
-import VigilProcessors
+import VigilQueries
 import VigilStats
 
 /// `vigil drift`: drift reports from the command line.

@@ -1,3 +1,5 @@
+import VigilDrift
+import VigilQueries
 import VigilHTTPBase
 import Foundation
 import HTTPTypes

@@ -1,3 +1,4 @@
+import VigilProjections
 import Foundation
 import Testing
 import VigilProcessors

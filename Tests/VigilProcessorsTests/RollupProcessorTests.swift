@@ -1,3 +1,5 @@
+import VigilProjections
+import VigilQueries
 import Foundation
 import Logging
 import PostgresNIO

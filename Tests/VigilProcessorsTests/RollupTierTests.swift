@@ -1,3 +1,4 @@
+import VigilProjections
 import Testing
 import VigilCore
 import VigilProcessors

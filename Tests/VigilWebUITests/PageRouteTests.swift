@@ -150,7 +150,7 @@ struct PageRouteTests {
 
             // A silence with markup in its comment.
             try await harness.test.withConnection { connection in
-                let reader = AlertReader(executor: connection, logger: harness.test.logger)
+                let reader = AlertCommands(executor: connection, logger: harness.test.logger)
                 let project = try await KeyStore.projectID(named: "alpha", on: connection, logger: harness.test.logger)
                 let nowMicros = Int64(Date().timeIntervalSince1970 * 1e6)
                 _ = try await reader.createSilence(projectID: project, matchers: [Silence.Matcher(name: "alertname", value: "High.*", isRegex: true)],

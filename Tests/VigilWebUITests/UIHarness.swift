@@ -1,3 +1,4 @@
+import VigilQueries
 import VigilHTTPBase
 import Foundation
 import HTTPTypes

@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 internal import PostgresNIO
 internal import VigilCore
+internal import VigilProjections
 public import VigilEventLog
 
 /// Trace search over the per-trace summaries: newest first, filtered, paged with a cursor.

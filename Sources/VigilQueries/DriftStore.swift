@@ -3,6 +3,7 @@ public import Logging
 internal import NIOCore
 internal import PostgresNIO
 internal import VigilCore
+internal import VigilProjections
 public import VigilEventLog
 public import VigilStats
 

@@ -5,6 +5,7 @@ internal import PostgresNIO
 internal import VigilCore
 public import VigilEventLog
 public import VigilStats
+public import VigilProjections
 
 /// Reads the rollups back for the query API: any time range (whole minutes) and grouping is a
 /// merge of the stored per-minute rows, sketches included.
@@ -68,29 +69,7 @@ public struct RollupReader: Sendable {
     }
 
     /// One quality name's totals in a group.
-    public struct QualityTotals: Sendable, Equatable {
-        /// Evaluations (or checked spans).
-        public var count: Int64 = 0
-        /// Those with a numeric or true/false score.
-        public var scored: Int64 = 0
-        /// The exact sum of the scores.
-        public var sum = Decimal(0)
-
-        /// No evaluations.
-        public init() {}
-
-        /// Adds another's counts and sum.
-        public mutating func merge(_ other: QualityTotals) {
-            count += other.count
-            scored += other.scored
-            sum += other.sum
-        }
-
-        /// The mean score, nil when nothing was scored.
-        public var mean: Double? {
-            scored == 0 ? nil : NSDecimalNumber(decimal: sum / Decimal(scored)).doubleValue
-        }
-    }
+    public typealias QualityTotals = VigilProjections.QualityTotals
 
     /// A model seen without a price.
     public struct UnpricedModel: Sendable {
@@ -174,11 +153,11 @@ public struct RollupReader: Sendable {
         guard !segments.isEmpty else { return [:] }
         let rows = try await executor.execute(
             Self.query(segments, filter: filter, keys: keys, table: \.table, columns: """
-                count, errors, skewed, latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced, \(RollupProcessor.checkColumns.joined(separator: ", "))
+                count, errors, skewed, latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced, \(CheckTotals.columns.joined(separator: ", "))
                 """, aggregates: """
                 sum(count)::bigint, sum(errors)::bigint, sum(skewed)::bigint, string_agg(latency_sketch, ''::bytea), string_agg(ttft_sketch, ''::bytea),
                 sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cost_usd)::text, sum(unpriced)::bigint,
-                \(RollupProcessor.checkColumns.map { "sum(\($0))::bigint" }.joined(separator: ", "))
+                \(CheckTotals.columns.map { "sum(\($0))::bigint" }.joined(separator: ", "))
                 """),
             logger: logger
         )

@@ -75,10 +75,11 @@ public struct AlertReader: Sendable {
             WHERE project_id = \(projectID) AND status IN ('pending', 'firing') ORDER BY rule, fingerprint
             """, logger: logger)
         for try await (rule, status, machine) in rows.decode((String, String, String).self) {
-            guard let alert = try? JSONDecoder().decode(Alert.self, from: Data(machine.utf8)) else { continue }
+            guard let alert = try? JSONDecoder().decode(StoredAlert.self, from: Data(machine.utf8)) else { continue }
             alerts.append(ActiveAlert(
-                rule: rule, state: status, labels: alert.labels.sorted.map { ($0.name, $0.value) }, value: alert.value,
-                activeAt: alert.activeAt.map { CivilTime.rfc3339(micros: $0.micros) }, firedAt: alert.firedAt.map { CivilTime.rfc3339(micros: $0.micros) }
+                rule: rule, state: status, labels: alert.labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, value: alert.value,
+                activeAt: alert.activeAt.map { CivilTime.rfc3339(micros: StoredAlert.micros($0)) },
+                firedAt: alert.firedAt.map { CivilTime.rfc3339(micros: StoredAlert.micros($0)) }
             ))
         }
         return alerts
@@ -156,22 +157,6 @@ public struct AlertReader: Sendable {
         public var active: Bool
     }
 
-    /// Stores a silence for `projectID`; returns its id. Matchers are checked by the caller.
-    public func createSilence(projectID: Int64, matchers: [Silence.Matcher], startsAtMicros: Int64, endsAtMicros: Int64, comment: String, createdBy: String) async throws -> Int64 {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = String(decoding: try encoder.encode(matchers), as: UTF8.self)
-        for try await id in try await executor.execute("""
-            INSERT INTO silences (project_id, matchers, starts_at, ends_at, comment, created_by)
-            VALUES (\(projectID), \(json)::jsonb, 'epoch'::timestamptz + \(startsAtMicros)::float8 * interval '1 microsecond',
-                    'epoch'::timestamptz + \(endsAtMicros)::float8 * interval '1 microsecond', \(comment), \(createdBy))
-            RETURNING id
-            """, logger: logger).decode(Int64.self) {
-            return id
-        }
-        throw VigilError(.unavailable, "the silence was not stored")
-    }
-
     /// The project's silences that ended less than a day ago or have not ended, newest first.
     public func silences(projectID: Int64) async throws -> [StoredSilence] {
         var silences: [StoredSilence] = []
@@ -184,25 +169,18 @@ public struct AlertReader: Sendable {
         }
         return silences
     }
+}
 
-    /// Ends a silence now; false when the project has no silence `id` still in force or to come.
-    public func expireSilence(projectID: Int64, id: Int64) async throws -> Bool {
-        for try await _ in try await executor.execute("""
-            UPDATE silences SET ends_at = now() WHERE project_id = \(projectID) AND id = \(id) AND ends_at > now() RETURNING id
-            """, logger: logger) {
-            return true
-        }
-        return false
-    }
+/// What the web view and the API show of an alert's state as the evaluator stores it
+/// (`alert_states.machine`, the JSON of VigilAlerting's `Alert`): its labels, value and times.
+private struct StoredAlert: Decodable {
+    var labels: [String: String]
+    var value: Double?
+    var activeAt: Date?
+    var firedAt: Date?
 
-    /// Puts a pending or dead notification back in line to be sent now; false when there is none with `id`.
-    public func retry(projectID: Int64, id: Int64) async throws -> Bool {
-        for try await _ in try await executor.execute("""
-            UPDATE alert_outbox SET status = 'pending', next_attempt_at = now(), created_at = now()
-            WHERE project_id = \(projectID) AND id = \(id) AND status IN ('pending', 'dead') RETURNING id
-            """, logger: logger) {
-            return true
-        }
-        return false
+    /// Whole microseconds since 1970, rounded, as the evaluator counts them.
+    static func micros(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
     }
 }

@@ -4,6 +4,7 @@ public import PostgresNIO
 public import ServiceLifecycle
 internal import VigilCore
 public import VigilEventLog
+public import VigilQueries
 internal import VigilStats
 
 /// Every interval, a drift report per project × feature with samples in the current window:
