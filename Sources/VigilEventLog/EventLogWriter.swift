@@ -4,8 +4,8 @@ public import PostgresNIO
 public import VigilCore
 
 /// The append protocol, shared by the group-committing appender and the CLI. One transaction:
-/// take the append lock, make sure the month partitions exist, COPY the rows into a staging table,
-/// move them into `events` with sequence numbers in order (dropping retried duplicates), NOTIFY.
+/// take the append lock, make sure the month partitions exist, insert the batch (bound as arrays)
+/// into `events` with sequence numbers in order (dropping retried duplicates), NOTIFY.
 /// Because every append holds the same transaction-scoped advisory lock, sequence numbers
 /// become visible in the order they were taken: a reader that reads `seq > last` never skips one.
 public enum EventLogWriter {
@@ -20,19 +20,9 @@ public enum EventLogWriter {
         public var lastSeq: Int64
     }
 
-    /// Creates the connection's staging table. Call once per connection before appending.
-    public static func prepare(_ connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
-            CREATE TEMP TABLE IF NOT EXISTS vigil_event_stage (
-                ord int NOT NULL,
-                project_id bigint NOT NULL,
-                kind text NOT NULL,
-                occurred_us bigint NOT NULL,
-                dedup_key bytea NOT NULL,
-                body jsonb NOT NULL
-            ) ON COMMIT DELETE ROWS
-            """, logger: logger)
-    }
+    /// Readies a connection for appending. Nothing is needed now (the batch is one statement's
+    /// parameters, with no staging table); kept so callers need not know.
+    public static func prepare(_ connection: PostgresConnection, logger: Logger) async throws {}
 
     /// Appends `events` in a transaction of its own.
     public static func append(
@@ -67,36 +57,31 @@ public enum EventLogWriter {
         }
         guard !events.isEmpty else { return (Outcome(inserted: 0, lastSeq: 0), partitions) }
 
-        try await connection.copyFrom(
-            table: "vigil_event_stage",
-            columns: ["ord", "project_id", "kind", "occurred_us", "dedup_key", "body"],
-            logger: logger
-        ) { writer in
-            var buffer = ByteBuffer()
-            buffer.reserveCapacity(256 * 1024)
-            for (ordinal, event) in events.enumerated() {
-                CopyText.appendRow(ordinal: ordinal, event: event, to: &buffer)
-                if buffer.readableBytes > 192 * 1024 {
-                    try await writer.write(buffer)
-                    buffer.clear()
-                }
-            }
-            if buffer.readableBytes > 0 { try await writer.write(buffer) }
-        }
-
+        // One statement takes the whole batch as five array parameters, encoded straight into the
+        // bind message. Not COPY: PostgresNIO (1.33) traps when COPY data is written to a
+        // connection the server has just closed (a restart, a failover), which takes the whole
+        // process down, and can leave the COPY waiting forever.
         var outcome = Outcome(inserted: 0, lastSeq: 0)
-        let rows = try await connection.query("""
+        var bindings = PostgresBindings(capacity: 5)
+        bindings.append(events.map(\.projectID))
+        bindings.append(events.map(\.kind.rawValue))
+        bindings.append(events.map(\.occurredAtMicros))
+        bindings.append(ByteStringArray(bytea: events.map(\.dedupKey)))
+        bindings.append(ByteStringArray(jsonb: events.map(\.body)))
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             WITH inserted AS (
                 INSERT INTO events (project_id, seq, kind, occurred_at, received_at, dedup_key, body)
-                SELECT project_id, nextval('event_seq'), kind,
-                       'epoch'::timestamptz + occurred_us::float8 * interval '1 microsecond',
-                       now(), dedup_key, body
-                FROM (SELECT * FROM vigil_event_stage ORDER BY ord) AS staged
+                SELECT project_id, nextval('event_seq'), kind, vigil_ts(occurred_us), now(), dedup_key, body
+                FROM (
+                    SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bytea[], $5::jsonb[])
+                        WITH ORDINALITY AS batch (project_id, kind, occurred_us, dedup_key, body, ord)
+                    ORDER BY ord
+                ) AS staged
                 ON CONFLICT DO NOTHING
                 RETURNING seq
             )
             SELECT count(*)::bigint, coalesce(max(seq), 0)::bigint FROM inserted
-            """, logger: logger)
+            """, binds: bindings), logger: logger)
         for try await (count, last) in rows.decode((Int64, Int64).self) {
             outcome = Outcome(inserted: Int(count), lastSeq: last)
         }
@@ -122,50 +107,5 @@ struct MonthIndex: Hashable {
     var startMicros: Int64 {
         let year = value.floorDivided(by: 12)
         return Int64(CivilTime.days(year: year, month: value - year * 12 + 1, day: 1)) * 86_400_000_000
-    }
-}
-
-/// Rows in Postgres's COPY text format.
-enum CopyText {
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    static func appendRow(ordinal: Int, event: NewEvent, to buffer: inout ByteBuffer) {
-        buffer.writeString(String(ordinal))
-        buffer.writeInteger(UInt8(ascii: "\t"))
-        buffer.writeString(String(event.projectID))
-        buffer.writeInteger(UInt8(ascii: "\t"))
-        appendEscaped(Array(event.kind.rawValue.utf8), to: &buffer)
-        buffer.writeInteger(UInt8(ascii: "\t"))
-        buffer.writeString(String(event.occurredAtMicros))
-        buffer.writeInteger(UInt8(ascii: "\t"))
-        // bytea hex input is \x…; the backslash itself is escaped in COPY text.
-        buffer.writeString("\\\\x")
-        for byte in event.dedupKey {
-            buffer.writeInteger(hexDigits[Int(byte >> 4)])
-            buffer.writeInteger(hexDigits[Int(byte & 0x0F)])
-        }
-        buffer.writeInteger(UInt8(ascii: "\t"))
-        appendEscaped(event.body, to: &buffer)
-        buffer.writeInteger(UInt8(ascii: "\n"))
-    }
-
-    static func appendEscaped(_ bytes: [UInt8], to buffer: inout ByteBuffer) {
-        var runStart = 0
-        for (index, byte) in bytes.enumerated() {
-            let escape: UInt8? = switch byte {
-            case UInt8(ascii: "\\"): UInt8(ascii: "\\")
-            case UInt8(ascii: "\n"): UInt8(ascii: "n")
-            case UInt8(ascii: "\r"): UInt8(ascii: "r")
-            case UInt8(ascii: "\t"): UInt8(ascii: "t")
-            default: nil
-            }
-            if let escape {
-                buffer.writeBytes(bytes[runStart..<index])
-                buffer.writeInteger(UInt8(ascii: "\\"))
-                buffer.writeInteger(escape)
-                runStart = index + 1
-            }
-        }
-        buffer.writeBytes(bytes[runStart...])
     }
 }
