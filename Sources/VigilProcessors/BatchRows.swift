@@ -1,58 +1,110 @@
+internal import Foundation
 internal import NIOCore
-internal import VigilCore
+internal import PostgresNIO
 
-/// Rows in the text format of Postgres's `COPY ... FROM STDIN`, written straight into bytes: for
-/// the many new rows a batch inserts, `COPY` costs Postgres less than half of an `INSERT` from
-/// arrays (it neither receives nor unnests the arrays), and writing the text costs Vigil less than
-/// encoding them.
-struct CopyText {
-    private(set) var bytes: [UInt8] = []
-    private var rowStarted = false
-    private var scratch: [UInt8] = []
+/// New rows for one table, kept column by column in Postgres's binary array format, inserted in
+/// one statement: `INSERT INTO table (columns) SELECT … FROM unnest($1, $2, …)`.
+///
+/// Not `COPY`: PostgresNIO (1.33) traps when COPY data or its end is sent on a connection the
+/// server has just closed (a restart, a failover), which takes the whole process down, and it can
+/// leave the COPY waiting forever. An array parameter is an ordinary bind, which fails cleanly.
+struct BatchRows {
+    /// How a column's values travel, and what turns them into the column's type.
+    enum Kind {
+        case int8, text, bytea, timestamp, numeric, textArray
 
-    init(reservingCapacity capacity: Int) {
-        bytes.reserveCapacity(capacity)
+        /// The array type of the parameter.
+        var arrayType: String {
+            switch self {
+            case .int8, .timestamp: "bigint[]"
+            case .text, .numeric, .textArray: "text[]"
+            case .bytea: "bytea[]"
+            }
+        }
+
+        /// The element's type OID.
+        var elementType: PostgresDataType {
+            switch self {
+            case .int8, .timestamp: .int8
+            case .text, .numeric, .textArray: .text
+            case .bytea: .bytea
+            }
+        }
+
+        /// The parameter's array type OID.
+        var arrayOID: PostgresDataType {
+            switch self {
+            case .int8, .timestamp: .int8Array
+            case .text, .numeric, .textArray: .textArray
+            case .bytea: .byteaArray
+            }
+        }
+
+        /// The select-list expression that makes the column's value of `name`.
+        func expression(_ name: String) -> String {
+            switch self {
+            case .int8, .text, .bytea: name
+            case .timestamp: "vigil_ts(\(name))"
+            case .numeric: "\(name)::numeric"
+            case .textArray: "\(name)::text[]"
+            }
+        }
     }
 
-    /// The rows so far, ready to send.
-    var buffer: ByteBuffer { ByteBuffer(bytes: bytes) }
+    private struct Column {
+        var kind: Kind?
+        var elements: [UInt8] = []
+        var count = 0
+        var hasNull = false
+    }
 
-    /// Whether `micros` can be written as a timestamp here: years 1 to 9999 (other rows go by `INSERT`).
+    private var columns: [Column]
+    private var position = 0
+    private var scratch: [UInt8] = []
+
+    /// Rows of `columnCount` columns, with room for about `capacity` bytes.
+    init(columnCount: Int, reservingCapacity capacity: Int) {
+        columns = Array(repeating: Column(), count: columnCount)
+        let each = capacity / max(1, columnCount)
+        for index in columns.indices { columns[index].elements.reserveCapacity(each) }
+    }
+
+    /// Whether `micros` can be stored as a timestamp: years 1 to 9999 (other rows go by `INSERT`).
     static func canWrite(micros: Int64) -> Bool {
         (-62_135_596_800_000_000..<253_402_300_800_000_000).contains(micros)
     }
 
     mutating func int(_ value: Int64) {
-        separate()
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        digits(value.magnitude, width: 1)
+        append(.int8) { bytes in
+            withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+        }
     }
 
-    /// Text, with the backslash, tab, newline and carriage return escaped.
     mutating func text(_ value: String) {
-        separate()
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            default: bytes.append(byte)
-            }
-        }
+        append(.text) { $0.append(contentsOf: value.utf8) }
+    }
+
+    /// An exact decimal, for a `numeric` column.
+    mutating func numeric(_ value: Decimal) {
+        let text = value.numericText
+        append(.numeric) { $0.append(contentsOf: text.utf8) }
     }
 
     /// A NULL.
     mutating func null() {
-        separate()
-        bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
+        var column = columns[position]
+        column.elements.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF])
+        column.count += 1
+        column.hasNull = true
+        columns[position] = column
+        position += 1
     }
 
     /// A `text[]`: every element double-quoted, its quotes and backslashes escaped.
     mutating func textArray(_ elements: [String]) {
         var literal = "{"
-        for (position, element) in elements.enumerated() {
-            if position > 0 { literal += "," }
+        for (index, element) in elements.enumerated() {
+            if index > 0 { literal += "," }
             literal += "\""
             for character in element.unicodeScalars {
                 if character == "\"" || character == "\\" { literal.unicodeScalars.append("\\") }
@@ -61,19 +113,12 @@ struct CopyText {
             literal += "\""
         }
         literal += "}"
-        text(literal)
+        append(.textArray) { $0.append(contentsOf: literal.utf8) }
     }
 
-    /// A `bytea` in hex form (`\\x…`, its backslash escaped for `COPY`).
+    /// A `bytea`.
     mutating func bytea(_ value: [UInt8]) {
-        separate()
-        bytes.append(UInt8(ascii: "\\"))
-        bytes.append(UInt8(ascii: "\\"))
-        bytes.append(UInt8(ascii: "x"))
-        for byte in value {
-            bytes.append(Self.hexDigits[Int(byte >> 4)])
-            bytes.append(Self.hexDigits[Int(byte & 0x0f)])
-        }
+        append(.bytea) { $0.append(contentsOf: value) }
     }
 
     /// A `bytea` whose bytes `write` appends to an empty array (a scratch array reused from row
@@ -84,56 +129,77 @@ struct CopyText {
         bytea(scratch)
     }
 
-    /// A `timestamptz` in UTC, `YYYY-MM-DD HH:MM:SS.ffffff+00`; `canWrite(micros:)` must hold.
+    /// A `timestamptz`, `micros` after 1970-01-01 UTC; `canWrite(micros:)` must hold.
     mutating func timestamp(micros: Int64) {
-        separate()
-        let days = micros.floorDivided(by: 86_400_000_000)
-        let (year, month, day) = CivilTime.date(fromDays: Int(days))
-        let inDay = UInt64(micros - days * 86_400_000_000)
-        digits(UInt64(year), width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        digits(UInt64(month), width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(UInt64(day), width: 2)
-        bytes.append(UInt8(ascii: " "))
-        digits(inDay / 3_600_000_000, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(inDay / 60_000_000 % 60, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(inDay / 1_000_000 % 60, width: 2)
-        if inDay % 1_000_000 != 0 {
-            bytes.append(UInt8(ascii: "."))
-            digits(inDay % 1_000_000, width: 6)
+        append(.timestamp) { bytes in
+            withUnsafeBytes(of: micros.bigEndian) { bytes.append(contentsOf: $0) }
         }
-        bytes.append(UInt8(ascii: "+"))
-        bytes.append(UInt8(ascii: "0"))
-        bytes.append(UInt8(ascii: "0"))
     }
 
     /// Ends the row.
     mutating func endRow() {
-        bytes.append(UInt8(ascii: "\n"))
-        rowStarted = false
+        precondition(position == columns.count, "a row of \(position) values for \(columns.count) columns")
+        position = 0
     }
 
-    private mutating func separate() {
-        if rowStarted { bytes.append(UInt8(ascii: "\t")) }
-        rowStarted = true
-    }
+    /// Rows written so far.
+    var rowCount: Int { columns.first?.count ?? 0 }
 
-    /// The decimal digits of `value`, zero-padded to `width`.
-    private mutating func digits(_ value: UInt64, width: Int) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { scratch in
-            var remaining = value
-            var index = scratch.count
-            repeat {
-                index -= 1
-                scratch[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-            } while remaining > 0 || scratch.count - index < width
-            bytes.append(contentsOf: UnsafeMutableBufferPointer(rebasing: scratch[index...]))
+    /// The statement that inserts the rows into `table`'s `names` (one per column).
+    func insert(into table: String, columns names: [String]) -> PostgresQuery {
+        precondition(names.count == columns.count)
+        var bindings = PostgresBindings(capacity: columns.count)
+        var parameters: [String] = []
+        var selected: [String] = []
+        for (index, column) in columns.enumerated() {
+            let kind = column.kind ?? .text
+            let alias = "c\(index)"
+            bindings.append(ColumnArray(elementType: kind.elementType, arrayType: kind.arrayOID, count: column.count, hasNull: column.hasNull, elements: column.elements))
+            parameters.append("$\(index + 1)::\(kind.arrayType)")
+            selected.append(kind.expression(alias))
         }
+        let aliases = columns.indices.map { "c\($0)" }.joined(separator: ", ")
+        let sql = "INSERT INTO \(table) (\(names.joined(separator: ", "))) SELECT \(selected.joined(separator: ", ")) FROM unnest(\(parameters.joined(separator: ", "))) AS rows (\(aliases))"
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    private mutating func append(_ kind: Kind, _ write: (inout [UInt8]) -> Void) {
+        var column = columns[position]
+        if column.kind == nil { column.kind = kind }
+        precondition(column.kind == kind, "column \(position) holds \(String(describing: column.kind)), not \(kind)")
+        let lengthAt = column.elements.count
+        column.elements.append(contentsOf: [0, 0, 0, 0])
+        write(&column.elements)
+        let length = UInt32(column.elements.count - lengthAt - 4)
+        column.elements[lengthAt] = UInt8(length >> 24)
+        column.elements[lengthAt + 1] = UInt8(length >> 16 & 0xFF)
+        column.elements[lengthAt + 2] = UInt8(length >> 8 & 0xFF)
+        column.elements[lengthAt + 3] = UInt8(length & 0xFF)
+        column.count += 1
+        columns[position] = column
+        position += 1
+    }
+}
+
+/// One column's values as a one-dimensional array parameter in the binary format, its elements
+/// already encoded (each a length and its bytes, or -1 for NULL).
+private struct ColumnArray: PostgresDynamicTypeEncodable {
+    let elementType: PostgresDataType
+    let arrayType: PostgresDataType
+    let count: Int
+    let hasNull: Bool
+    let elements: [UInt8]
+
+    var psqlType: PostgresDataType { arrayType }
+    var psqlFormat: PostgresFormat { .binary }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+        buffer.writeInteger(count == 0 ? 0 : 1, as: Int32.self)
+        buffer.writeInteger(hasNull ? 1 : 0, as: Int32.self)
+        buffer.writeInteger(elementType.rawValue)
+        guard count > 0 else { return }
+        buffer.writeInteger(Int32(count))
+        buffer.writeInteger(1, as: Int32.self)
+        buffer.writeBytes(elements)
+    }
 }

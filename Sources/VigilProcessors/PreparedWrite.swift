@@ -6,38 +6,26 @@ internal import PostgresNIO
 /// run: the rollup processor queues them on the connection, which runs them in turn, so Vigil
 /// encodes the next table's rows while Postgres inserts the last one's.
 struct PreparedWrite: Sendable {
-    private enum Payload: Sendable {
-        case copy(table: String, columns: [String], rows: ByteBuffer)
-        case query(PostgresQuery)
-    }
+    private let query: PostgresQuery
 
-    private let payload: Payload
-
-    /// New rows for `COPY table (columns) FROM STDIN`, each written by `write` in the text format,
-    /// in the order of `order` (positions into `rows`) when given; nil when there are none.
-    static func copy<Row>(_ rows: [Row], in order: [Int]? = nil, into table: String, columns: [String], write: (inout CopyText, Row) -> Void) -> PreparedWrite? {
+    /// New rows for `table`'s `columns`, each written by `write`, in the order of `order`
+    /// (positions into `rows`) when given, inserted by one statement; nil when there are none.
+    static func copy<Row>(_ rows: [Row], in order: [Int]? = nil, into table: String, columns: [String], write: (inout BatchRows, Row) -> Void) -> PreparedWrite? {
         guard !rows.isEmpty else { return nil }
-        var text = CopyText(reservingCapacity: rows.count * 160)
+        var batch = BatchRows(columnCount: columns.count, reservingCapacity: rows.count * 160)
         for index in order ?? Array(rows.indices) {
-            write(&text, rows[index])
-            text.endRow()
+            write(&batch, rows[index])
+            batch.endRow()
         }
-        return PreparedWrite(payload: .copy(table: table, columns: columns, rows: text.buffer))
+        return PreparedWrite(query: batch.insert(into: table, columns: columns))
     }
 
     /// A statement returning no rows.
     static func query(_ query: PostgresQuery) -> PreparedWrite {
-        PreparedWrite(payload: .query(query))
+        PreparedWrite(query: query)
     }
 
     func run(on connection: PostgresConnection, logger: Logger) async throws {
-        switch payload {
-        case .copy(let table, let columns, let rows):
-            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                try await writer.write(rows)
-            }
-        case .query(let query):
-            try await connection.query(query, logger: logger)
-        }
+        try await connection.query(query, logger: logger)
     }
 }

@@ -79,7 +79,7 @@ extension RollupProcessor {
             for row in quality.rows[tier] ?? [:] {
                 let last = floors[row.key.projectID]?[index] ?? nil
                 if let last, row.key.bucketMicros <= last { older.append(row) }
-                else if !CopyText.canWrite(micros: row.key.bucketMicros) { older.append(row) }
+                else if !BatchRows.canWrite(micros: row.key.bucketMicros) { older.append(row) }
                 else { fresh.append(row) }
             }
             writes += [copy(fresh, into: tier), add(older, into: tier)].compactMap { $0 }
@@ -99,7 +99,7 @@ extension RollupProcessor {
             text.text(row.key.name)
             text.int(row.value.count)
             text.int(row.value.scored)
-            text.text(row.value.sum.numericText)
+            text.numeric(row.value.sum)
         }
     }
 

@@ -44,7 +44,7 @@ extension RollupProcessor {
                 merged.merge(stored)
                 known.append((key, merged))
                 knownBuckets.append(key.bucketMicros)
-            } else if CopyText.canWrite(micros: key.bucketMicros) {
+            } else if BatchRows.canWrite(micros: key.bucketMicros) {
                 fresh.append((key, row))
                 freshBuckets.append(key.bucketMicros)
             } else {
@@ -126,7 +126,7 @@ extension RollupProcessor {
             text.bytea { row.value.ttft.encode(appendingTo: &$0) }
             text.int(row.value.inputTokens)
             text.int(row.value.outputTokens)
-            text.text(row.value.cost.numericText)
+            text.numeric(row.value.cost)
             text.int(row.value.unpriced)
             text.int(row.value.checks.outputs)
             text.int(row.value.checks.empty)

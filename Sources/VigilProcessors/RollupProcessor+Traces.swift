@@ -21,7 +21,7 @@ extension RollupProcessor {
         var stored: [(key: TraceKey, value: TraceTotals)] = []
         fresh.reserveCapacity(traces.count)
         for row in traces {
-            let writable = CopyText.canWrite(micros: row.value.startMicros) && CopyText.canWrite(micros: row.value.endMicros)
+            let writable = BatchRows.canWrite(micros: row.value.startMicros) && BatchRows.canWrite(micros: row.value.endMicros)
             if writable, let hash = hashes[row.key], !known.contains(hash) { fresh.append(row) } else { stored.append(row) }
         }
         return [copy(fresh), upsert(stored)].compactMap { $0 }
@@ -43,7 +43,7 @@ extension RollupProcessor {
             text.int(trace.errors)
             text.int(trace.inputTokens)
             text.int(trace.outputTokens)
-            text.text(trace.cost.numericText)
+            text.numeric(trace.cost)
             text.int(trace.unpriced)
             text.textArray(Self.arrayElements(trace.models))
             text.textArray(Self.arrayElements(trace.services))
