@@ -39,7 +39,24 @@ public struct HealthController: Sendable {
                 problems.insert("database: does not answer", at: 0)
             }
             guard problems.isEmpty else {
-                throw VigilError(.unavailable, "not ready: \(problems.joined(separator: "; "))", retryAfterSeconds: 1)
+                // Answered here, not thrown: the error middleware hides the text of every 5xx,
+                // and these lines name only Vigil's own parts, never the database's words.
+                var writer = JSONWriter()
+                writer.beginObject()
+                writer.string("status", "not ready")
+                writer.beginArray("problems")
+                for problem in problems { writer.string(nil, problem) }
+                writer.endArray()
+                writer.beginObject("error")
+                writer.string("code", VigilError.Code.unavailable.rawValue)
+                writer.string("message", "not ready: \(problems.joined(separator: "; "))")
+                writer.endObject()
+                writer.endObject()
+                return Response(
+                    status: .serviceUnavailable,
+                    headers: [.contentType: "application/json", .retryAfter: "1"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes))
+                )
             }
             return Response.json("{\"status\":\"ready\"}")
         }
