@@ -80,7 +80,8 @@ public struct VigilServer: Sendable {
             rollups: RollupReader(executor: client, logger: logger),
             traces: TraceReader(executor: client, logger: logger),
             rules: rules,
-            logger: logger
+            logger: logger,
+            maxTraceSpans: configuration.http.maxTraceSpans
         ))
         let banner = StartupBanner(configuration: configuration, databaseURL: url, embedded: embedded)
         let application = Application(

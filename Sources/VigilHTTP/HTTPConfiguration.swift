@@ -10,6 +10,11 @@ public struct HTTPConfiguration: Sendable {
     /// Largest body accepted after gzip inflation, in bytes. `VIGIL_MAX_INFLATED_BYTES`, default 64 MiB.
     public var maxInflatedBytes: Int = 64 * 1024 * 1024
 
+    /// Most spans one trace's detail returns (the API's and the web view's); a longer trace is
+    /// answered with its earliest spans, `truncated` and its `total`. `VIGIL_TRACE_MAX_SPANS`,
+    /// default 10000.
+    public var maxTraceSpans: Int = 10_000
+
     /// The defaults.
     public init() {}
 }

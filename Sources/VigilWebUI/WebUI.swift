@@ -28,9 +28,12 @@ public enum WebUI {
         public var rules: RuleStore
         /// For the readers' queries and the pages' failures.
         public var logger: Logger
+        /// Most spans a trace's page shows. `VIGIL_TRACE_MAX_SPANS`, default 10000.
+        public var maxTraceSpans: Int
 
         /// Bundles the dependencies.
-        public init(database: any QueryExecutor, reader: EventReader, rollups: RollupReader, traces: TraceReader, rules: RuleStore, logger: Logger) {
+        public init(database: any QueryExecutor, reader: EventReader, rollups: RollupReader, traces: TraceReader, rules: RuleStore, logger: Logger, maxTraceSpans: Int = HTTPConfiguration().maxTraceSpans) {
+            self.maxTraceSpans = maxTraceSpans
             self.database = database
             self.reader = reader
             self.rollups = rollups
@@ -62,7 +65,7 @@ public enum WebUI {
         let pages = ui.group().add(middleware: SignInMiddleware(sessions: sessions))
         let overview = OverviewPage(rollups: dependencies.rollups)
         let traces = TracesPage(traces: dependencies.traces)
-        let trace = TraceDetailPage(traces: dependencies.traces, events: dependencies.reader)
+        let trace = TraceDetailPage(traces: dependencies.traces, events: dependencies.reader, maxSpans: dependencies.maxTraceSpans)
         let driftList = DriftListPage(drift: drift)
         let driftReport = DriftReportPage(drift: drift)
         let alertsPage = AlertsPage(alerts: alerts, rules: dependencies.rules)
