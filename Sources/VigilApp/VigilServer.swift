@@ -45,7 +45,7 @@ public struct VigilServer: Sendable {
     }
 
     private func runServices(url: DatabaseURL, roles: Set<ServeRole>, embedded: Bool) async throws {
-        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        let client = PostgresClient(configuration: url.clientConfiguration(statementTimeoutMilliseconds: configuration.storage.apiStatementTimeoutMilliseconds), backgroundLogger: logger)
         let database = Database(url: url, logger: logger)
         let readiness = Readiness()
         let appender = EventAppender(database: database, configuration: configuration.appender, readiness: roles.contains(.collector) ? readiness : nil, logger: logger)
