@@ -230,7 +230,9 @@ public struct AlertsController: Sendable {
             try InputText.check(name, "matcher \(index): name")
             try InputText.check(value, "matcher \(index): value")
             let matcher = Silence.Matcher(name: name, value: value, isRegex: item.isRegex ?? false, isEqual: item.isEqual ?? true)
-            guard matcher.matches(LabelSet()) != nil else { throw VigilError(.invalidInput, "matcher \(index): \(value) is not a valid regular expression") }
+            if let problem = matcher.regexProblem {
+                throw VigilError(.invalidInput, "matcher \(index) (\(InputText.shown(name)) \(matcher.isEqual ? "=~" : "!~")) is not a valid regular expression: \(problem)")
+            }
             matchers.append(matcher)
         }
         let now = EventTime.nowMicros()
