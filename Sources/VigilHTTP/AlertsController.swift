@@ -228,7 +228,7 @@ public struct AlertsController: Sendable {
             guard let name = item.name, !name.isEmpty else { throw VigilError(.invalidInput, "matcher \(index): name must be a label name") }
             guard let value = item.value else { throw VigilError(.invalidInput, "matcher \(index): value must be given") }
             try InputText.check(name, "matcher \(index): name")
-            try InputText.check(value, "matcher \(index): value")
+            try InputText.check(value, "matcher \(index) (\(InputText.shown(name))): value", maxLength: LabelRegex.maxPatternLength)
             let matcher = Silence.Matcher(name: name, value: value, isRegex: item.isRegex ?? false, isEqual: item.isEqual ?? true)
             if let problem = matcher.regexProblem {
                 throw VigilError(.invalidInput, "matcher \(index) (\(InputText.shown(name)) \(matcher.isEqual ? "=~" : "!~")) is not a valid regular expression: \(problem)")
