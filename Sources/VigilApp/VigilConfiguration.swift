@@ -95,6 +95,7 @@ public struct VigilConfiguration: Sendable {
         configuration.http.maxBodyBytes = try env.integer("VIGIL_MAX_BODY_BYTES", default: configuration.http.maxBodyBytes, range: 1024...1_073_741_824)
         configuration.http.maxInflatedBytes = try env.integer("VIGIL_MAX_INFLATED_BYTES", default: configuration.http.maxInflatedBytes, range: 1024...4_294_967_296)
         configuration.storage.apiStatementTimeoutMilliseconds = try env.integer("VIGIL_API_STATEMENT_TIMEOUT_MS", default: configuration.storage.apiStatementTimeoutMilliseconds, range: 100...600_000)
+        configuration.http.loginMaxFailures = try env.integer("VIGIL_LOGIN_MAX_FAILURES", default: configuration.http.loginMaxFailures, range: 1...10_000)
         configuration.http.maxTraceSpans = try env.integer("VIGIL_TRACE_MAX_SPANS", default: configuration.http.maxTraceSpans, range: 1...1_000_000)
         configuration.appender.maxBatchEvents = try env.integer("VIGIL_APPEND_MAX_BATCH", default: configuration.appender.maxBatchEvents, range: 1...1_000_000)
         configuration.appender.maxQueuedEvents = try env.integer("VIGIL_APPEND_QUEUE", default: configuration.appender.maxQueuedEvents, range: 1...100_000_000)

@@ -81,7 +81,8 @@ public struct VigilServer: Sendable {
             traces: TraceReader(executor: client, logger: logger),
             rules: rules,
             logger: logger,
-            maxTraceSpans: configuration.http.maxTraceSpans
+            maxTraceSpans: configuration.http.maxTraceSpans,
+            loginMaxFailures: configuration.http.loginMaxFailures
         ))
         let banner = StartupBanner(configuration: configuration, databaseURL: url, embedded: embedded)
         let application = Application(

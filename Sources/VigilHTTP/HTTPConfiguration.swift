@@ -15,6 +15,11 @@ public struct HTTPConfiguration: Sendable {
     /// default 10000.
     public var maxTraceSpans: Int = 10_000
 
+    /// Failed sign-ins to the web view one client address may make in a minute before the form
+    /// answers 429 (a project named in the form may have ten times as many, from all addresses).
+    /// `VIGIL_LOGIN_MAX_FAILURES`, default 10.
+    public var loginMaxFailures: Int = 10
+
     /// The defaults.
     public init() {}
 }

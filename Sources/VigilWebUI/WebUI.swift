@@ -30,10 +30,13 @@ public enum WebUI {
         public var logger: Logger
         /// Most spans a trace's page shows. `VIGIL_TRACE_MAX_SPANS`, default 10000.
         public var maxTraceSpans: Int
+        /// Failed sign-ins per client address and minute before 429. `VIGIL_LOGIN_MAX_FAILURES`, default 10.
+        public var loginMaxFailures: Int
 
         /// Bundles the dependencies.
-        public init(database: any QueryExecutor, reader: EventReader, rollups: RollupReader, traces: TraceReader, rules: RuleStore, logger: Logger, maxTraceSpans: Int = HTTPConfiguration().maxTraceSpans) {
+        public init(database: any QueryExecutor, reader: EventReader, rollups: RollupReader, traces: TraceReader, rules: RuleStore, logger: Logger, maxTraceSpans: Int = HTTPConfiguration().maxTraceSpans, loginMaxFailures: Int = HTTPConfiguration().loginMaxFailures) {
             self.maxTraceSpans = maxTraceSpans
+            self.loginMaxFailures = loginMaxFailures
             self.database = database
             self.reader = reader
             self.rollups = rollups
@@ -57,7 +60,9 @@ public enum WebUI {
         ui.get("/assets/icon.svg") { _, _ in
             asset(Stylesheet.icon, contentType: "image/svg+xml")
         }
-        let login = LoginPage(sessions: sessions)
+        let failures = max(1, dependencies.loginMaxFailures)
+        let throttle = SignInThrottle(configuration: .init(maxFailuresPerAddress: failures, maxFailuresPerProject: 10 * failures))
+        let login = LoginPage(sessions: sessions, throttle: throttle)
         ui.get("/login") { _, _ in login.show() }
         ui.post("/login") { request, context in try await login.submit(request, context: context) }
         ui.post("/logout") { request, _ in try await login.signOut(request) }
