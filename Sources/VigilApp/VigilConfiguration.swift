@@ -119,6 +119,7 @@ public struct VigilConfiguration: Sendable {
         configuration.drift.interval = .seconds(try env.integer("VIGIL_DRIFT_INTERVAL", default: 300, range: 1...86_400))
         configuration.drift.currentWindow = .seconds(try env.integer("VIGIL_DRIFT_WINDOW", default: 3600, range: 60...31_536_000))
         configuration.drift.referenceWindow = .seconds(try env.integer("VIGIL_DRIFT_REFERENCE", default: 7 * 86_400, range: 60...31_536_000))
+        configuration.drift.maxValues = try env.integer("VIGIL_DRIFT_MAX_VALUES", default: configuration.drift.maxValues, range: 10_000...2_000_000_000)
         if let level = env["VIGIL_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw VigilError(.configuration, "VIGIL_LOG_LEVEL=\(level) is not one of trace, debug, info, notice, warning, error, critical")

@@ -73,7 +73,7 @@ public enum VigilRouter {
         SummaryController(rollups: dependencies.rollups).addRoutes(to: guards[.readProject])
         TimeseriesController(rollups: dependencies.rollups).addRoutes(to: guards[.readProject])
         TracesController(traces: dependencies.traces, events: dependencies.reader, maxSpans: dependencies.configuration.maxTraceSpans).addRoutes(to: guards[.readProject])
-        DriftController(drift: drift, appender: dependencies.appender, scheduler: dependencies.driftScheduler).addRoutes(to: guards)
+        DriftController(drift: drift, appender: dependencies.appender, scheduler: dependencies.driftScheduler, maxValues: dependencies.driftScheduler?.maxValues ?? 20_000_000).addRoutes(to: guards)
         AlertsController(alerts: AlertReader(executor: dependencies.database, logger: Logger(label: "vigil.alerts")), rules: dependencies.rules)
             .addRoutes(to: guards)
         dependencies.dashboards?.addRoutes(to: guards)
