@@ -1,8 +1,7 @@
-internal import Foundation
-
 /// A silence: alerts whose labels match every matcher, between `startsAt` and `endsAt`, are not
 /// notified (they still change state). Matchers work as Alertmanager's: `=`, `!=`, `=~`, `!~`,
-/// regular expressions anchored at both ends; a label that is absent has the value "".
+/// regular expressions (RE2's syntax, as `LabelRegex` takes it) anchored at both ends; a label
+/// that is absent has the value "".
 public struct Silence: Sendable, Hashable, Codable {
     /// One matcher.
     public struct Matcher: Sendable, Hashable, Codable {
@@ -23,17 +22,32 @@ public struct Silence: Sendable, Hashable, Codable {
             self.isEqual = isEqual
         }
 
-        /// Whether `labels` satisfy this matcher; nil when `value` is not a valid regular expression.
+        /// Whether `labels` satisfy this matcher; nil when `value` is not a regular expression
+        /// `LabelRegex` takes. A regular expression is matched in time linear in the label's length.
         public func matches(_ labels: LabelSet) -> Bool? {
             let actual = labels[name] ?? ""
             let equal: Bool
             if isRegex {
-                guard let expression = try? NSRegularExpression(pattern: "^(?:\(value))$") else { return nil }
-                equal = expression.firstMatch(in: actual, range: NSRange(actual.startIndex..., in: actual)) != nil
+                guard let expression = try? LabelRegex(value) else { return nil }
+                equal = expression.matches(actual)
             } else {
                 equal = actual == value
             }
             return equal == isEqual
+        }
+
+        /// Why `value` cannot be used as this matcher's regular expression; nil when it can, or
+        /// when the matcher is not a regular expression.
+        public var regexProblem: String? {
+            guard isRegex else { return nil }
+            do {
+                _ = try LabelRegex(value)
+                return nil
+            } catch let error as LabelRegex.SyntaxError {
+                return error.message
+            } catch {
+                return "\(error)"
+            }
         }
     }
 

@@ -24,6 +24,10 @@ public struct VigilConfiguration: Sendable {
         /// The shipped Grafana dashboards. `VIGIL_DASHBOARDS_DIR`, default: `dashboards/` found like
         /// the migrations.
         public var dashboardsDirectory: String?
+        /// The `statement_timeout` of the pool that serves requests (API, web view, dashboards), in
+        /// milliseconds; a query cancelled by it is answered 503 with `Retry-After`. Processors and
+        /// the appender are not limited. `VIGIL_API_STATEMENT_TIMEOUT_MS`, default 15000.
+        public var apiStatementTimeoutMilliseconds: Int = 15_000
     }
 
     /// How processors run and price.
@@ -91,6 +95,9 @@ public struct VigilConfiguration: Sendable {
         }
         configuration.http.maxBodyBytes = try env.integer("VIGIL_MAX_BODY_BYTES", default: configuration.http.maxBodyBytes, range: 1024...1_073_741_824)
         configuration.http.maxInflatedBytes = try env.integer("VIGIL_MAX_INFLATED_BYTES", default: configuration.http.maxInflatedBytes, range: 1024...4_294_967_296)
+        configuration.storage.apiStatementTimeoutMilliseconds = try env.integer("VIGIL_API_STATEMENT_TIMEOUT_MS", default: configuration.storage.apiStatementTimeoutMilliseconds, range: 100...600_000)
+        configuration.http.loginMaxFailures = try env.integer("VIGIL_LOGIN_MAX_FAILURES", default: configuration.http.loginMaxFailures, range: 1...10_000)
+        configuration.http.maxTraceSpans = try env.integer("VIGIL_TRACE_MAX_SPANS", default: configuration.http.maxTraceSpans, range: 1...1_000_000)
         configuration.appender.maxBatchEvents = try env.integer("VIGIL_APPEND_MAX_BATCH", default: configuration.appender.maxBatchEvents, range: 1...1_000_000)
         configuration.appender.maxQueuedEvents = try env.integer("VIGIL_APPEND_QUEUE", default: configuration.appender.maxQueuedEvents, range: 1...100_000_000)
         let waitMillis = try env.integer("VIGIL_APPEND_MAX_WAIT_MS", default: 1, range: 0...10_000)
@@ -113,6 +120,7 @@ public struct VigilConfiguration: Sendable {
         configuration.drift.interval = .seconds(try env.integer("VIGIL_DRIFT_INTERVAL", default: 300, range: 1...86_400))
         configuration.drift.currentWindow = .seconds(try env.integer("VIGIL_DRIFT_WINDOW", default: 3600, range: 60...31_536_000))
         configuration.drift.referenceWindow = .seconds(try env.integer("VIGIL_DRIFT_REFERENCE", default: 7 * 86_400, range: 60...31_536_000))
+        configuration.drift.maxValues = try env.integer("VIGIL_DRIFT_MAX_VALUES", default: configuration.drift.maxValues, range: 10_000...2_000_000_000)
         if let level = env["VIGIL_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw VigilError(.configuration, "VIGIL_LOG_LEVEL=\(level) is not one of trace, debug, info, notice, warning, error, critical")

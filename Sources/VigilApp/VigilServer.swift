@@ -48,7 +48,7 @@ public struct VigilServer: Sendable {
     }
 
     private func runServices(url: DatabaseURL, roles: Set<ServeRole>, embedded: Bool) async throws {
-        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        let client = PostgresClient(configuration: url.clientConfiguration(statementTimeoutMilliseconds: configuration.storage.apiStatementTimeoutMilliseconds), backgroundLogger: logger)
         let database = Database(url: url, logger: logger)
         let readiness = Readiness()
         let appender = EventAppender(database: database, configuration: configuration.appender, readiness: roles.contains(.collector) ? readiness : nil, logger: logger)
@@ -86,7 +86,9 @@ public struct VigilServer: Sendable {
             rollups: RollupReader(executor: client, logger: logger),
             traces: TraceReader(executor: client, logger: logger),
             rules: rules,
-            logger: logger
+            logger: logger,
+            maxTraceSpans: configuration.http.maxTraceSpans,
+            loginMaxFailures: configuration.http.loginMaxFailures
         ))
         let banner = StartupBanner(configuration: configuration, databaseURL: url, embedded: embedded)
         let application = Application(

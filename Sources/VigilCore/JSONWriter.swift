@@ -94,6 +94,15 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// Writes already-encoded members (`"a":1,"b":2`, without braces) into the open object; nothing
+    /// when `json` is empty.
+    public mutating func members(_ json: some Collection<UInt8>) {
+        guard !json.isEmpty else { return }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(contentsOf: json)
+        needsComma = true
+    }
+
     private mutating func prefix(_ key: String?) {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
         if let key {

@@ -28,6 +28,8 @@ public struct VigilError: Error, Sendable, CustomStringConvertible {
         public static let unavailable = Code(rawValue: "unavailable")
         /// Configuration is wrong; the message names the variable and the value.
         public static let configuration = Code(rawValue: "configuration")
+        /// Too many requests (or failed attempts) from one client; retry after `retryAfterSeconds`.
+        public static let rateLimited = Code(rawValue: "rate_limited")
         /// The request clashes with what exists (a name taken).
         public static let conflict = Code(rawValue: "conflict")
     }

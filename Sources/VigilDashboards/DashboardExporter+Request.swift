@@ -4,6 +4,10 @@ extension DashboardExporter.Request {
     /// The times an export may ask for, in Unix milliseconds: 1970 until Int64 nanoseconds run out
     /// (2262-04-11), as Grafana's `$__unixEpochNano…` macros give the range in nanoseconds.
     public static let supportedMillis: ClosedRange<Int64> = 0...(Int64.max / 1_000_000)
+    /// The most template variables one export may choose values of.
+    public static let maxVariables = 64
+    /// The most values one export may choose for one variable.
+    public static let maxValuesPerVariable = 100
 
     /// A request from text as a URL or the command line gives it: `from` and `to` as RFC 3339,
     /// Unix milliseconds or `now-6h` (default: the dashboard's own `time`, else the last 6 hours),
@@ -20,7 +24,15 @@ extension DashboardExporter.Request {
             return millis
         }
         var selections: [String: TemplateVariable.Selection] = [:]
+        var valueCounts: [String: Int] = [:]
         for (name, value) in variables {
+            valueCounts[name, default: 0] += 1
+            guard valueCounts.count <= Self.maxVariables else {
+                throw VigilError(.invalidInput, "\(describe("var-*"))…: at most \(Self.maxVariables) variables may be chosen")
+            }
+            guard valueCounts[name, default: 0] <= Self.maxValuesPerVariable else {
+                throw VigilError(.invalidInput, "\(describe("var-\(name)"))…: at most \(Self.maxValuesPerVariable) values of one variable may be chosen")
+            }
             if value == "All" || value == "$__all" {
                 selections[name] = .all
             } else if case .values(let values) = selections[name] {

@@ -22,6 +22,9 @@ public struct DriftScheduler: Service {
         /// `VIGIL_DRIFT_REFERENCE` (seconds): the trailing reference window before the current one
         /// when no baseline is pinned, default 7 days.
         public var referenceWindow: Duration = .seconds(7 * 86_400)
+        /// `VIGIL_DRIFT_MAX_VALUES`: the most values (vectors × dimension) a reference window
+        /// holds; past it a seeded sample of its vectors is fitted. Default 20,000,000.
+        public var maxValues: Int = 20_000_000
 
         /// The defaults.
         public init() {}
@@ -29,6 +32,9 @@ public struct DriftScheduler: Service {
 
     private let database: Database
     private let configuration: Configuration
+
+    /// The reference windows' memory budget in values (`Configuration.maxValues`).
+    public var maxValues: Int { configuration.maxValues }
     private let clock: any Clock<Duration>
     private let logger: Logger
 
@@ -112,7 +118,7 @@ public struct DriftScheduler: Service {
             reference = DriftStore.Window(fromMicros: current.fromMicros - configuration.referenceWindow.micros, toMicros: current.fromMicros)
         }
         let store = DriftStore(executor: connection, logger: logger)
-        let report = try await store.compute(projectID: projectID, feature: feature, reference: reference, current: current)
+        let report = try await store.compute(projectID: projectID, feature: feature, reference: reference, current: current, maxValues: configuration.maxValues)
         return try await save(report, projectID: projectID, feature: feature, reference: reference, current: current, nowMicros: nowMicros, on: connection)
     }
 

@@ -1,4 +1,5 @@
 internal import PostgresNIO
+public import VigilCore
 
 /// Tells a database error caused by the data a client sent (its rows cannot be stored, whatever
 /// the database's health) from one caused by the database's condition (down, restarting,
@@ -35,4 +36,18 @@ public enum DatabaseFault {
             return "a value in the export cannot be stored; nothing of it was stored"
         }
     }
+
+    /// Whether `error` is a statement the server cancelled (SQLSTATE 57014 `query_canceled`): in
+    /// the API's pool, a query that ran past the sessions' `statement_timeout`.
+    public static func isStatementTimeout(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState] == "57014"
+    }
+
+    /// What a request whose query ran past the statement timeout is answered: 503 with
+    /// `Retry-After`, and a message saying why, which names nothing of the database.
+    public static let statementTimedOut = VigilError(
+        .overloaded,
+        "the query took too long and was cancelled (statement timeout); narrow the time range or the filters, or retry later",
+        retryAfterSeconds: 5
+    )
 }

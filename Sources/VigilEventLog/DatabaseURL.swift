@@ -91,6 +91,14 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     /// start-up cost more than they saved where Vigil and Postgres share a few cores (the 7-day
     /// summary of the processor bench: 13 ms of Postgres time with both, 25 ms with neither).
     public var clientConfiguration: PostgresClient.Configuration {
+        clientConfiguration(statementTimeoutMilliseconds: nil)
+    }
+
+    /// `clientConfiguration` whose sessions also cancel any statement running longer than
+    /// `statementTimeoutMilliseconds` (none when nil): the pool that serves requests, so that no
+    /// request holds a connection and the server's work without bound. Processors and the
+    /// appender connect with `Database.connect` and are not limited.
+    public func clientConfiguration(statementTimeoutMilliseconds: Int?) -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
         if let socketPath {
             configuration = .init(unixSocketPath: socketPath, username: username, password: password, database: database)
@@ -98,6 +106,9 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
             configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: .disable)
         }
         configuration.options.additionalStartupParameters = [("work_mem", "32MB"), ("max_parallel_workers_per_gather", "0")]
+        if let statementTimeoutMilliseconds {
+            configuration.options.additionalStartupParameters.append(("statement_timeout", String(max(1, statementTimeoutMilliseconds))))
+        }
         return configuration
     }
 

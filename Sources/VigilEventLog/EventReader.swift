@@ -55,17 +55,29 @@ public struct EventReader: Sendable {
         return head
     }
 
-    /// The span events of one trace of one project, oldest first, found through the dedup index
-    /// (a span's dedup key starts with its trace id).
-    public func spans(ofTrace traceID: [UInt8], projectID: Int64) async throws -> [StoredEvent] {
+    /// The first `limit` span events of one trace of one project, oldest first, and how many the
+    /// trace has in all; both found through the dedup index (a span's dedup key starts with its
+    /// trace id). The count is only asked for when the limit was reached.
+    public func spans(ofTrace traceID: [UInt8], projectID: Int64, limit: Int) async throws -> (spans: [StoredEvent], total: Int) {
         let low = ByteBuffer(bytes: traceID + [UInt8](repeating: 0x00, count: 8))
         let high = ByteBuffer(bytes: traceID + [UInt8](repeating: 0xFF, count: 8))
         let rows = try await executor.execute("""
             SELECT seq, project_id, kind, \(unescaped: Self.microsColumns), body::text FROM events
             WHERE project_id = \(projectID) AND dedup_key BETWEEN \(low) AND \(high) AND kind = 'span'
             ORDER BY occurred_at, seq
+            LIMIT \(max(limit, 0))
             """, logger: logger)
-        return try await decode(rows)
+        let spans = try await decode(rows)
+        guard spans.count >= limit else { return (spans, spans.count) }
+        var total = spans.count
+        let counted = try await executor.execute("""
+            SELECT count(*)::bigint FROM events
+            WHERE project_id = \(projectID) AND dedup_key BETWEEN \(low) AND \(high) AND kind = 'span'
+            """, logger: logger)
+        for try await count in counted.decode(Int64.self) {
+            total = max(total, Int(count))
+        }
+        return (spans, total)
     }
 
     private static let microsColumns = """

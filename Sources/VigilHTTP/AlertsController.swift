@@ -232,9 +232,11 @@ public struct AlertsController: Sendable {
             guard let name = item.name, !name.isEmpty else { throw VigilError(.invalidInput, "matcher \(index): name must be a label name") }
             guard let value = item.value else { throw VigilError(.invalidInput, "matcher \(index): value must be given") }
             try InputText.check(name, "matcher \(index): name")
-            try InputText.check(value, "matcher \(index): value")
+            try InputText.check(value, "matcher \(index) (\(InputText.shown(name))): value", maxLength: LabelRegex.maxPatternLength)
             let matcher = Silence.Matcher(name: name, value: value, isRegex: item.isRegex ?? false, isEqual: item.isEqual ?? true)
-            guard matcher.matches(LabelSet()) != nil else { throw VigilError(.invalidInput, "matcher \(index): \(value) is not a valid regular expression") }
+            if let problem = matcher.regexProblem {
+                throw VigilError(.invalidInput, "matcher \(index) (\(InputText.shown(name)) \(matcher.isEqual ? "=~" : "!~")) is not a valid regular expression: \(problem)")
+            }
             matchers.append(matcher)
         }
         let now = EventTime.nowMicros()

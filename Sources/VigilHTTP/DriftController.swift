@@ -19,13 +19,19 @@ public struct DriftController: Sendable {
     private let drift: DriftStore
     private let appender: EventAppender
     private let scheduler: DriftScheduler?
+    private let maxValues: Int
+    private let gate: DriftGate
 
     /// Makes the controller; `scheduler` computes and stores the reports asked for now (without
-    /// one, `POST /api/v1/drift/reports` is not offered).
-    public init(drift: DriftStore, appender: EventAppender, scheduler: DriftScheduler? = nil) {
+    /// one, `POST /api/v1/drift/reports` is not offered). At most `maxConcurrent` computations
+    /// asked over HTTP run at once (the next is a 503 with `Retry-After`); a reference window keeps
+    /// at most `maxValues` values (`VIGIL_DRIFT_MAX_VALUES`).
+    public init(drift: DriftStore, appender: EventAppender, scheduler: DriftScheduler? = nil, maxValues: Int = 20_000_000, maxConcurrent: Int = 2) {
         self.drift = drift
         self.appender = appender
         self.scheduler = scheduler
+        self.maxValues = maxValues
+        self.gate = DriftGate(limit: maxConcurrent)
     }
 
     /// Adds the routes, each behind the permission it needs.
@@ -89,7 +95,12 @@ public struct DriftController: Sendable {
             guard threshold > 0, threshold.isFinite else { throw VigilError(.invalidInput, "threshold must be a positive number") }
             options.threshold = threshold
         }
-        let report = try await drift.compute(projectID: principal.projectID, feature: feature, reference: reference, current: current, options: options)
+        let drift = self.drift
+        let maxValues = self.maxValues
+        let chosen = options
+        let report = try await gate.run {
+            try await drift.compute(projectID: principal.projectID, feature: feature, reference: reference, current: current, options: chosen, maxValues: maxValues)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var writer = JSONWriter()
@@ -168,7 +179,7 @@ public struct DriftController: Sendable {
         let principal = try context.requirePrincipal()
         let input: ReportInput = try await Self.decode(request, "{\"feature\": ...}")
         let feature = try Self.feature(input.feature)
-        let id = try await scheduler.reportNow(projectID: principal.projectID, feature: feature)
+        let id = try await gate.run { try await scheduler.reportNow(projectID: principal.projectID, feature: feature) }
         guard let report = try await drift.report(projectID: principal.projectID, id: id) else {
             throw VigilError(.unavailable, "drift report \(id) was stored but cannot be read back yet", retryAfterSeconds: 1)
         }

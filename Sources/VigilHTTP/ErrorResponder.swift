@@ -4,6 +4,7 @@ public import Hummingbird
 internal import Logging
 internal import NIOCore
 internal import VigilCore
+internal import VigilEventLog
 internal import VigilIngest
 
 /// The one place errors become HTTP responses. Domain errors of the client's making (4xx) keep
@@ -34,6 +35,8 @@ enum ErrorResponder {
         switch error {
         case let known as VigilError:
             vigilError = known
+        case _ where DatabaseFault.isStatementTimeout(error):
+            vigilError = DatabaseFault.statementTimedOut
         case is NIOTooManyBytesError:
             vigilError = VigilError(.tooLarge, "the body is larger than the server accepts")
         case let http as HTTPError where http.status == .notFound:
@@ -93,6 +96,7 @@ enum ErrorResponder {
         case .notFound: .notFound
         case .conflict: .conflict
         case .overloaded, .unavailable: .serviceUnavailable
+        case .rateLimited: .tooManyRequests
         default: .internalServerError
         }
     }

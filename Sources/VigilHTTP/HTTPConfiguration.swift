@@ -10,6 +10,16 @@ public struct HTTPConfiguration: Sendable {
     /// Largest body accepted after gzip inflation, in bytes. `VIGIL_MAX_INFLATED_BYTES`, default 64 MiB.
     public var maxInflatedBytes: Int = 64 * 1024 * 1024
 
+    /// Most spans one trace's detail returns (the API's and the web view's); a longer trace is
+    /// answered with its earliest spans, `truncated` and its `total`. `VIGIL_TRACE_MAX_SPANS`,
+    /// default 10000.
+    public var maxTraceSpans: Int = 10_000
+
+    /// Failed sign-ins to the web view one client address may make in a minute before the form
+    /// answers 429 (a project named in the form may have ten times as many, from all addresses).
+    /// `VIGIL_LOGIN_MAX_FAILURES`, default 10.
+    public var loginMaxFailures: Int = 10
+
     /// The defaults.
     public init() {}
 }

@@ -2,10 +2,14 @@ public import Hummingbird
 internal import VigilCore
 
 /// Refuses, before any query runs, a request whose query or path parameters Postgres could not
-/// take or that are longer than `InputText.maxParameterLength` characters: a 400 naming the
-/// parameter. The one place the API checks every parameter's text; it runs inside a route group,
+/// take or that are longer than `InputText.maxParameterLength` characters, or that carries more
+/// than `maxQueryParameters` of them: a 400 naming the parameter. The one place the API checks every parameter's text; it runs inside a route group,
 /// after the route matched, so path parameters are known.
 public struct InputGuardMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The most query parameters one request may carry (room for a dashboard export's 64
+    /// variables of 100 values each).
+    static var maxQueryParameters: Int { 8192 }
+
     /// Makes the middleware.
     public init() {}
 
@@ -18,7 +22,12 @@ public struct InputGuardMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Checks every name and value of `query` and every value of `path`.
     /// - Throws: `VigilError` `.invalidInput` naming the first bad parameter.
     static func check(query: Parameters, path: Parameters) throws {
+        var count = 0
         for (name, value) in query {
+            count += 1
+            guard count <= Self.maxQueryParameters else {
+                throw VigilError(.invalidInput, "the query string has more than \(Self.maxQueryParameters) parameters")
+            }
             if let problem = InputText.problem(name) {
                 throw VigilError(.invalidInput, "a query parameter's name \(problem)")
             }

@@ -56,6 +56,20 @@ enum QueryParameter {
         return try InputText.check(text, "query parameter \(name)")
     }
 
+    /// A comma-separated list (`group_by=service,model`): its items trimmed, empty ones dropped;
+    /// empty when absent. At most `maxItems` items.
+    /// - Throws: `VigilError` `.invalidInput` naming the parameter and the limit.
+    static func list(_ query: Parameters, _ name: String, maxItems: Int) throws -> [String] {
+        guard let text = query.get(name), !text.isEmpty else { return [] }
+        let items = try InputText.check(text, "query parameter \(name)").split(separator: ",", omittingEmptySubsequences: true)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        guard items.count <= maxItems else {
+            throw VigilError(.invalidInput, "query parameter \(name) lists \(items.count) items; at most \(maxItems) are allowed")
+        }
+        return items
+    }
+
     private static func format(_ number: Double) -> String {
         number == number.rounded() && number.magnitude < 1e15 ? String(Int64(number)) : String(number)
     }

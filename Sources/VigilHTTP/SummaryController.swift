@@ -10,6 +10,9 @@ public import VigilHTTPBase
 /// `GET /api/v1/summary` (per group: count, errors, error rate, latency and time-to-first-token
 /// percentiles, tokens, exact cost) and `GET /api/v1/models/unpriced`, from the rollups.
 public struct SummaryController: Sendable {
+    /// The most dimensions `group_by` may list.
+    static let maxGroupBy = 16
+
     private let rollups: RollupReader
 
     /// Makes the controller over `rollups`.
@@ -32,7 +35,7 @@ public struct SummaryController: Sendable {
         let query = request.uri.queryParameters
         let (from, to) = try TimeParameter.range(query, defaultTo: EventTime.nowMicros(), lengthMicros: 3_600_000_000)
         var groupBy: [RollupReader.Dimension] = []
-        for name in (query.get("group_by") ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+        for name in try QueryParameter.list(query, "group_by", maxItems: Self.maxGroupBy) {
             guard let dimension = RollupReader.Dimension(rawValue: name) else {
                 throw VigilError(.invalidInput, "query parameter group_by: \(InputText.shown(name)) is not one of \(RollupReader.Dimension.allCases.map(\.rawValue).joined(separator: ", "))")
             }

@@ -11,11 +11,13 @@ public import VigilHTTPBase
 public struct TracesController: Sendable {
     private let traces: TraceReader
     private let events: EventReader
+    private let maxSpans: Int
 
-    /// Makes the controller.
-    public init(traces: TraceReader, events: EventReader) {
+    /// Makes the controller; a trace's detail returns at most `maxSpans` spans.
+    public init(traces: TraceReader, events: EventReader, maxSpans: Int = HTTPConfiguration().maxTraceSpans) {
         self.traces = traces
         self.events = events
+        self.maxSpans = max(1, maxSpans)
     }
 
     /// Adds the routes to `group` (guarded with the read role by the caller).
@@ -67,27 +69,65 @@ public struct TracesController: Sendable {
         guard id.utf8.count == 32, let bytes = Hex.decode(id) else {
             throw VigilError(.invalidInput, "trace id \(InputText.shown(id)) must be 32 hex digits")
         }
-        let spans = try await events.spans(ofTrace: bytes, projectID: principal.projectID)
+        let (spans, total) = try await events.spans(ofTrace: bytes, projectID: principal.projectID, limit: maxSpans)
         guard !spans.isEmpty else {
             throw VigilError(.notFound, "no trace \(id) in this project")
         }
         let summary = try await traces.summary(projectID: principal.projectID, traceID: id)
-        var nodes: [[String: Any]] = []
+        var nodes: [SpanNode] = []
+        nodes.reserveCapacity(spans.count)
         for span in spans {
-            guard var body = try JSONSerialization.jsonObject(with: Data(span.body.utf8)) as? [String: Any] else { continue }
-            body["seq"] = span.seq
-            nodes.append(body)
+            guard let node = try SpanNode(span) else { continue }
+            nodes.append(node)
         }
-        let tree = SpanTree.nest(nodes)
-        var document: [String: Any] = ["trace_id": id, "span_count": spans.count, "spans": tree]
+        let order = SpanTree.order(ids: nodes.map(\.spanID), parents: nodes.map(\.parentID)) { a, b in
+            nodes[a].startNanos != nodes[b].startNanos ? nodes[a].startNanos < nodes[b].startNanos : nodes[a].seq < nodes[b].seq
+        }
+        var writer = JSONWriter(capacity: nodes.reduce(256) { $0 + $1.members.count + 64 })
+        writer.beginObject()
+        writer.string("trace_id", id)
+        writer.int("span_count", Int64(nodes.count))
+        writer.int("total", Int64(total))
+        writer.bool("truncated", total > spans.count)
         if let summary {
-            var writer = JSONWriter()
-            Self.write(summary, into: &writer)
-            document["summary"] = try JSONSerialization.jsonObject(with: Data(writer.bytes))
+            writer.beginObject("summary")
+            writer.members(Self.members(of: summary))
+            writer.endObject()
         } else {
-            document["summary"] = NSNull()
+            writer.null("summary")
         }
-        return Response.json(Array(try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])))
+        // Nested without recursion: a node stays open (its children array too) until an entry no
+        // deeper than it comes.
+        writer.beginArray("spans")
+        var open = 0
+        for entry in order {
+            while open > entry.depth {
+                writer.endArray()
+                writer.endObject()
+                open -= 1
+            }
+            let node = nodes[entry.index]
+            writer.beginObject()
+            writer.members(node.members)
+            writer.int("seq", node.seq)
+            writer.beginArray("children")
+            open += 1
+        }
+        while open > 0 {
+            writer.endArray()
+            writer.endObject()
+            open -= 1
+        }
+        writer.endArray()
+        writer.endObject()
+        return Response.json(writer.bytes)
+    }
+
+    /// A summary's members, without its braces.
+    static func members(of summary: TraceReader.Summary) -> ArraySlice<UInt8> {
+        var writer = JSONWriter()
+        write(summary, into: &writer)
+        return writer.bytes.dropFirst().dropLast()
     }
 
     static func write(_ trace: TraceReader.Summary, into writer: inout JSONWriter) {
@@ -116,28 +156,29 @@ public struct TracesController: Sendable {
 
 }
 
-/// Nests span bodies under their parents (by `parent_span_id`), children in start order; spans
-/// whose parent is missing stay at the top, so a trace still arriving shows what it has.
-enum SpanTree {
-    static func nest(_ spans: [[String: Any]]) -> [[String: Any]] {
-        let ids = Set(spans.compactMap { $0["span_id"] as? String })
-        var children: [String: [[String: Any]]] = [:]
-        var roots: [[String: Any]] = []
-        for span in spans {
-            if let parent = span["parent_span_id"] as? String, ids.contains(parent), parent != span["span_id"] as? String {
-                children[parent, default: []].append(span)
-            } else {
-                roots.append(span)
-            }
+/// One stored span as the trace detail writes it: its body's members (sorted by name, without
+/// the `seq` and `children` the detail adds), and what the tree is built from.
+struct SpanNode {
+    var seq: Int64
+    var spanID: String
+    var parentID: String?
+    var startNanos: UInt64
+    var members: ArraySlice<UInt8>
+
+    /// Nil when the body is not a JSON object.
+    init?(_ event: StoredEvent) throws {
+        guard var body = try JSONSerialization.jsonObject(with: Data(event.body.utf8)) as? [String: Any] else { return nil }
+        body["seq"] = nil
+        body["children"] = nil
+        seq = event.seq
+        spanID = body["span_id"] as? String ?? ""
+        parentID = body["parent_span_id"] as? String
+        startNanos = switch body["start_ns"] {
+        case let number as NSNumber: number.uint64Value
+        case let text as String: UInt64(text) ?? 0
+        default: 0
         }
-        var visited = Set<String>()
-        func attach(_ span: [String: Any]) -> [String: Any] {
-            var node = span
-            let id = span["span_id"] as? String ?? ""
-            guard visited.insert(id).inserted else { return node }
-            node["children"] = (children[id] ?? []).map(attach)
-            return node
-        }
-        return roots.map(attach)
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        members = Array(data).dropFirst().dropLast()
     }
 }

@@ -82,8 +82,8 @@ public enum VigilRouter {
         EventsController(reader: dependencies.reader).addRoutes(to: guards[.readProject])
         SummaryController(rollups: dependencies.rollups).addRoutes(to: guards[.readProject])
         TimeseriesController(rollups: dependencies.rollups).addRoutes(to: guards[.readProject])
-        TracesController(traces: dependencies.traces, events: dependencies.reader).addRoutes(to: guards[.readProject])
-        DriftController(drift: drift, appender: dependencies.appender, scheduler: dependencies.driftScheduler).addRoutes(to: guards)
+        TracesController(traces: dependencies.traces, events: dependencies.reader, maxSpans: dependencies.configuration.maxTraceSpans).addRoutes(to: guards[.readProject])
+        DriftController(drift: drift, appender: dependencies.appender, scheduler: dependencies.driftScheduler, maxValues: dependencies.driftScheduler?.maxValues ?? 20_000_000).addRoutes(to: guards)
         AlertsController(
             alerts: AlertReader(executor: dependencies.database, logger: Logger(label: "vigil.alerts")),
             commands: AlertCommands(executor: dependencies.database, logger: Logger(label: "vigil.alerts")),

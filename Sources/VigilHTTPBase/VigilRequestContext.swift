@@ -1,4 +1,5 @@
 public import Hummingbird
+internal import NIOCore
 public import VigilCore
 
 /// The per-request context: Hummingbird's core storage plus who the request acts as,
@@ -8,11 +9,15 @@ public struct VigilRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The verified caller; nil before authentication and on public routes.
     public var principal: Principal?
+    /// The peer's IP address (not a proxy's `X-Forwarded-For`, which a client can forge); nil
+    /// when the channel has none (a test's).
+    public var remoteAddress: String?
 
     /// Makes a context for a new request.
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.principal = nil
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The caller, or an `.unauthenticated` error for a route the auth middleware did not guard.

@@ -1,3 +1,4 @@
+internal import Dispatch
 internal import Foundation
 public import Logging
 internal import NIOCore
@@ -73,8 +74,14 @@ public struct DriftStore: Sendable {
     }
 
     /// The report of `feature` for `current` against `reference`.
-    public func compute(projectID: Int64, feature: String, reference: Window, current: Window, options: DriftOptions = .default) async throws -> DriftReport {
-        var vectors: [Float] = []
+    /// The reference's vectors are kept within `maxValues` values (vectors × dimension): past it, a
+    /// seeded uniform sample of them is fitted and the report says so (`sampled`, how many were kept
+    /// of how many). The fitting and the report's permutation test run on a Dispatch queue, off
+    /// Swift's cooperative pool, so that they cannot hold up request handling.
+    public func compute(projectID: Int64, feature: String, reference: Window, current: Window, options: DriftOptions = .default,
+                        maxValues: Int = ReferenceSample.defaultMaxValues) async throws -> DriftReport {
+        var sample: ReferenceSample?
+        var scratch: [Float] = []
         var scalars: [Double] = []
         var dimension = 0
         let rows = try await executor.execute("""
@@ -88,24 +95,32 @@ public struct DriftStore: Sendable {
             """, logger: logger)
         for try await (value, vector) in rows.decode((Double?, ByteBuffer?).self) {
             if let vector {
-                let ok = vector.withUnsafeReadableBytes { EmbeddingVector.append($0, to: &vectors) }
+                scratch.removeAll(keepingCapacity: true)
+                let ok = vector.withUnsafeReadableBytes { EmbeddingVector.append($0, to: &scratch) }
                 let length = vector.readableBytes / 4
-                guard ok, dimension == 0 || dimension == length else {
+                guard ok, length > 0, dimension == 0 || dimension == length else {
                     throw VigilError(.invalidInput, "feature \(feature) holds vectors of different dimensions")
                 }
                 dimension = length
+                if sample == nil { sample = ReferenceSample(maxValues: maxValues, dimension: length, seed: options.seed) }
+                sample?.offer(scratch)
             } else if let value {
                 scalars.append(value)
             }
         }
-        guard !vectors.isEmpty || !scalars.isEmpty else {
+        guard sample != nil || !scalars.isEmpty else {
             throw VigilError(.invalidInput, "feature \(feature) has no samples in the reference window")
         }
         do {
-            let fitted = vectors.isEmpty
-                ? try DriftReference(scalars: scalars, options: options)
-                : try DriftReference(embeddings: vectors, dimension: dimension, options: options)
-            vectors = []
+            let vectors = sample?.rows ?? []
+            let fittingScalars = scalars
+            let fittingDimension = dimension
+            let fitted = try await Self.offPool {
+                vectors.isEmpty
+                    ? try DriftReference(scalars: fittingScalars, options: options)
+                    : try DriftReference(embeddings: vectors, dimension: fittingDimension, options: options)
+            }
+            scalars = []
             var window = DriftWindow(reference: fitted)
             let currentRows = try await executor.execute("""
                 SELECT value, vector FROM drift_samples
@@ -129,9 +144,26 @@ public struct DriftStore: Sendable {
                 }
             }
             if !chunk.isEmpty { try window.add(contentsOf: chunk) }
-            return try window.report()
+            let finished = window
+            var report = try await Self.offPool { try finished.report() }
+            if let sample, sample.isSampled {
+                report.sampled = true
+                report.referenceKept = sample.count
+                report.referenceTotal = sample.seen
+            }
+            return report
         } catch let error as DriftError {
             throw VigilError(.invalidInput, "feature \(feature): \(error.message)")
+        }
+    }
+
+    /// Runs `work` on a Dispatch queue and waits for it without blocking a thread of the
+    /// cooperative pool.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(with: Result { try work() })
+            }
         }
     }
 

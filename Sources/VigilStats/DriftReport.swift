@@ -65,6 +65,13 @@ public struct DriftReport: Sendable, Equatable, Codable {
     public let threshold: Double
     /// True when the mean PSI is above the threshold and the p-value below the significance level.
     public let drifted: Bool
+    /// True when the reference window held more values than the memory budget allowed and was
+    /// fitted on a seeded uniform sample of its vectors.
+    public var sampled = false
+    /// When sampled: the reference vectors kept.
+    public var referenceKept: Int?
+    /// When sampled: the reference vectors read.
+    public var referenceTotal: Int?
 
     enum CodingKeys: String, CodingKey {
         case referenceCount = "reference_count"
@@ -79,7 +86,9 @@ public struct DriftReport: Sendable, Equatable, Codable {
         case centroidCosine = "centroid_cosine"
         case noiseFloor = "noise_floor"
         case pValue = "p_value"
-        case threshold, drifted
+        case threshold, drifted, sampled
+        case referenceKept = "reference_kept"
+        case referenceTotal = "reference_total"
     }
 
     /// Encodes every key, `centroid_cosine` as null when it is undefined.
@@ -100,5 +109,33 @@ public struct DriftReport: Sendable, Equatable, Codable {
         try container.encode(pValue, forKey: .pValue)
         try container.encode(threshold, forKey: .threshold)
         try container.encode(drifted, forKey: .drifted)
+        try container.encode(sampled, forKey: .sampled)
+        try container.encodeIfPresent(referenceKept, forKey: .referenceKept)
+        try container.encodeIfPresent(referenceTotal, forKey: .referenceTotal)
+    }
+}
+
+extension DriftReport {
+    /// Decodes every key; reports stored before sampling existed read as not sampled.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        referenceCount = try container.decode(Int.self, forKey: .referenceCount)
+        currentCount = try container.decode(Int.self, forKey: .currentCount)
+        dimension = try container.decode(Int.self, forKey: .dimension)
+        components = try container.decode([Component].self, forKey: .components)
+        psiMean = try container.decode(Double.self, forKey: .psiMean)
+        psiMax = try container.decode(Double.self, forKey: .psiMax)
+        shareOverThreshold = try container.decode(Double.self, forKey: .shareOverThreshold)
+        klMean = try container.decode(Double.self, forKey: .klMean)
+        jsMean = try container.decode(Double.self, forKey: .jsMean)
+        centroidEuclidean = try container.decode(Double.self, forKey: .centroidEuclidean)
+        centroidCosine = try container.decodeIfPresent(Double.self, forKey: .centroidCosine)
+        noiseFloor = try container.decode(Double.self, forKey: .noiseFloor)
+        pValue = try container.decode(Double.self, forKey: .pValue)
+        threshold = try container.decode(Double.self, forKey: .threshold)
+        drifted = try container.decode(Bool.self, forKey: .drifted)
+        sampled = try container.decodeIfPresent(Bool.self, forKey: .sampled) ?? false
+        referenceKept = try container.decodeIfPresent(Int.self, forKey: .referenceKept)
+        referenceTotal = try container.decodeIfPresent(Int.self, forKey: .referenceTotal)
     }
 }

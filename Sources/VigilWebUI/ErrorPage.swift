@@ -2,6 +2,7 @@ internal import HTTPTypes
 internal import Hummingbird
 internal import Logging
 internal import VigilCore
+internal import VigilEventLog
 
 /// What a page shows when it cannot be shown: the status and a message for the reader, inside
 /// the usual frame. Errors Vigil did not expect, and failures of a dependency (a 503), are logged
@@ -12,10 +13,13 @@ enum ErrorPage {
         let requestID = logger[metadataKey: "hb.request.id"]?.description ?? "unknown"
         let status: Int
         let message: String
-        switch error {
+        let failure: any Error = DatabaseFault.isStatementTimeout(error) ? DatabaseFault.statementTimedOut : error
+        var retryAfter: Int?
+        switch failure {
         case let page as PageError:
             (status, message) = (page.status, page.message)
         case let vigil as VigilError:
+            retryAfter = vigil.retryAfterSeconds
             switch vigil.code {
             case .invalidInput: status = 400
             case .unauthenticated: status = 401
@@ -24,6 +28,7 @@ enum ErrorPage {
             case .tooLarge: status = 413
             case .unsupportedMediaType: status = 415
             case .overloaded, .unavailable: status = 503
+            case .rateLimited: status = 429
             default: status = 500
             }
             // A 5xx's message may carry what the database said (its host, user or name): logged, not shown.
@@ -41,16 +46,18 @@ enum ErrorPage {
             status = 500
             message = "Something went wrong; quote request id \(requestID)."
         }
-        return page(status: status, message: message, session: session)
+        return page(status: status, message: message, session: session, retryAfter: retryAfter)
     }
 
-    /// The error page for `status` saying `message`.
-    static func page(status: Int, message: String, session: SessionStore.Session?) -> Response {
+    /// The error page for `status` saying `message`; a 429 or 503 says when to retry (`retryAfter`
+    /// seconds, 1 when not given).
+    static func page(status: Int, message: String, session: SessionStore.Session?, retryAfter: Int? = nil) -> Response {
         let title = switch status {
         case 400: "Bad request"
         case 401: "Sign in first"
         case 403: "Not allowed"
         case 404: "Not found"
+        case 429: "Too many attempts"
         case 503: "Try again shortly"
         default: "Something went wrong"
         }
@@ -65,7 +72,7 @@ enum ErrorPage {
             }
         }
         var response = PageResponse.html(html, status: HTTPResponse.Status(code: status))
-        if status == 503 { response.headers[.retryAfter] = "1" }
+        if status == 503 || status == 429 { response.headers[.retryAfter] = String(retryAfter ?? 1) }
         return response
     }
 }

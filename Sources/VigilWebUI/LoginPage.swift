@@ -4,9 +4,13 @@ internal import NIOCore
 
 /// `GET /ui/login` (the form: project name and key), `POST /ui/login` (a session and a 303 to
 /// the overview, or the form again with the reason and 400/401/403, no cookie) and
-/// `POST /ui/logout` (the session row deleted, the cookie cleared, a 303 to the form).
+/// `POST /ui/logout` (the session row deleted, the cookie cleared, a 303 to the form). Failed
+/// sign-ins are throttled per client address and per project (`SignInThrottle`): 429 with
+/// `Retry-After` past the limit.
 struct LoginPage: Sendable {
     let sessions: SessionStore
+    /// Counts failed sign-ins; past its limits the form answers 429 with `Retry-After`.
+    let throttle: SignInThrottle
 
     /// The form, with `error` above it and `project` filled in when given.
     static func form(project: String = "", error: String? = nil) -> HTML {
@@ -47,10 +51,22 @@ struct LoginPage: Sendable {
             return PageResponse.html(Self.form(error: "The form could not be read; send it again."), status: .badRequest)
         }
         let project = form["project"] ?? ""
+        let address = context.remoteAddress ?? "unknown"
+        if let seconds = await throttle.retryAfter(address: address, project: project) {
+            var response = PageResponse.html(
+                Self.form(project: project, error: "Too many failed sign-ins; try again in \(seconds) seconds."), status: .tooManyRequests
+            )
+            response.headers[.retryAfter] = String(seconds)
+            return response
+        }
         do {
             let (token, _) = try await sessions.signIn(project: project, key: form["key"] ?? "")
             return PageResponse.redirect(to: NavItem.overview.path, setCookie: PageResponse.sessionCookie(token: token, secure: PageResponse.isSecure(request)))
         } catch let refusal as SessionStore.Refusal {
+            // A wrong or unusable key counts; an incomplete form does not.
+            if refusal.status == 401 || refusal.status == 403 {
+                await throttle.recordFailure(address: address, project: project)
+            }
             return PageResponse.html(Self.form(project: project, error: refusal.message), status: HTTPResponse.Status(code: refusal.status))
         }
     }

@@ -12,11 +12,14 @@ struct PageContext: ChildRequestContext {
     var coreContext: CoreRequestContextStorage
     /// The signed-in session.
     var session: SessionStore.Session?
+    /// The peer's IP address (`VigilRequestContext.remoteAddress`).
+    var remoteAddress: String?
 
     /// Takes over the parent's storage.
     init(context: VigilRequestContext) {
         self.coreContext = context.coreContext
         self.session = nil
+        self.remoteAddress = context.remoteAddress
     }
 
     /// The session, which every page behind the sign-in middleware has.

@@ -43,6 +43,7 @@ enum Stylesheet {
         h2 { font-size: 1.2rem; margin: 28px 0 10px; }
         h3 { font-size: 1.02rem; margin: 18px 0 8px; }
         p.lede { color: var(--muted); margin-top: 0; }
+        p.notice { background: var(--warn-wash); color: var(--warn); padding: 0.5rem 0.75rem; border-radius: 6px; }
         footer { max-width: 1240px; margin: 0 auto; padding: 12px 24px 32px; color: var(--muted); font-size: 0.85rem; }
         .panel { background: var(--paper); border: 1px solid var(--line); border-radius: 6px; padding: 14px 16px; margin-bottom: 16px; }
         .ranges { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 0 0 14px; padding: 0; list-style: none; }

@@ -9,6 +9,8 @@ internal import VigilQueries
 struct TraceDetailPage: Sendable {
     let traces: TraceReader
     let events: EventReader
+    /// Most spans the page shows (`VIGIL_TRACE_MAX_SPANS`): the earliest, with a note saying so.
+    let maxSpans: Int
 
     /// The page.
     func response(_ request: Request, context: PageContext) async throws -> Response {
@@ -17,7 +19,7 @@ struct TraceDetailPage: Sendable {
         guard id.utf8.count == 32, let bytes = Hex.decode(id) else {
             throw PageError(status: 400, message: "A trace id is 32 hex digits; \(id.prefix(64)) is not one.")
         }
-        let stored = try await events.spans(ofTrace: bytes, projectID: session.projectID)
+        let (stored, total) = try await events.spans(ofTrace: bytes, projectID: session.projectID, limit: max(1, maxSpans))
         let spans = stored.compactMap { TraceSpan(body: $0.body) }
         guard !spans.isEmpty else {
             throw PageError(status: 404, message: "There is no trace \(id) in project \(session.projectName).")
@@ -37,6 +39,10 @@ struct TraceDetailPage: Sendable {
                 html.element("a", ["href": NavItem.traces.path], "All traces")
                 html.text(" · trace id ")
                 html.element("code", id)
+            }
+            if total > stored.count {
+                html.element("p", ["class": "notice", "role": "note"],
+                             "This trace has \(Format.count(Int64(total))) spans; only its first \(Format.count(Int64(stored.count))) (by start) are shown, and the counts below are of those.")
             }
             renderSummary(summary, spans: spans, start: start, into: &html)
             WaterfallChart(id: "waterfall", title: "Waterfall: \(spans.count) spans, offsets from the trace's start", rows: rows)

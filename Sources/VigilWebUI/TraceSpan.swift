@@ -1,4 +1,5 @@
 internal import Foundation
+internal import VigilCore
 
 /// One span of a trace as the detail page shows it, read from its event body, and the tree
 /// order the waterfall draws spans in.
@@ -59,33 +60,15 @@ struct TraceSpan: Sendable {
         return Double(endNanos - startNanos) / 1e6
     }
 
-    /// `spans` in tree order (each span followed by its children, children by start), with depths;
-    /// a span whose parent is missing is a root, and a cycle is broken where it closes.
+    /// `spans` in tree order (each span followed by its children, children by start), with depths,
+    /// as `SpanTree` orders them.
     static func treeOrder(_ spans: [TraceSpan]) -> [(span: TraceSpan, depth: Int)] {
-        let ids = Set(spans.map(\.spanID))
-        var children: [String: [TraceSpan]] = [:]
-        var roots: [TraceSpan] = []
-        for span in spans {
-            if let parent = span.parentID, ids.contains(parent), parent != span.spanID {
-                children[parent, default: []].append(span)
-            } else {
-                roots.append(span)
-            }
+        let order = SpanTree.order(ids: spans.map(\.spanID), parents: spans.map(\.parentID)) { a, b in
+            let first = spans[a], second = spans[b]
+            return first.effectiveStartNanos != second.effectiveStartNanos
+                ? first.effectiveStartNanos < second.effectiveStartNanos : first.spanID < second.spanID
         }
-        let byStart = { (a: TraceSpan, b: TraceSpan) in
-            a.effectiveStartNanos != b.effectiveStartNanos ? a.effectiveStartNanos < b.effectiveStartNanos : a.spanID < b.spanID
-        }
-        var ordered: [(span: TraceSpan, depth: Int)] = []
-        var visited = Set<String>()
-        func visit(_ span: TraceSpan, depth: Int) {
-            guard visited.insert(span.spanID).inserted else { return }
-            ordered.append((span, depth))
-            for child in (children[span.spanID] ?? []).sorted(by: byStart) { visit(child, depth: depth + 1) }
-        }
-        for root in roots.sorted(by: byStart) { visit(root, depth: 0) }
-        // Spans only reachable through a cycle: shown at the top level rather than lost.
-        for span in spans.sorted(by: byStart) where !visited.contains(span.spanID) { visit(span, depth: 0) }
-        return ordered
+        return order.map { (spans[$0.index], $0.depth) }
     }
 
     private static func nanos(_ value: Any?) -> UInt64 {

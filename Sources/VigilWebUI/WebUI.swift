@@ -29,9 +29,15 @@ public enum WebUI {
         public var rules: RuleStore
         /// For the readers' queries and the pages' failures.
         public var logger: Logger
+        /// Most spans a trace's page shows. `VIGIL_TRACE_MAX_SPANS`, default 10000.
+        public var maxTraceSpans: Int
+        /// Failed sign-ins per client address and minute before 429. `VIGIL_LOGIN_MAX_FAILURES`, default 10.
+        public var loginMaxFailures: Int
 
         /// Bundles the dependencies.
-        public init(database: any QueryExecutor, reader: EventReader, rollups: RollupReader, traces: TraceReader, rules: RuleStore, logger: Logger) {
+        public init(database: any QueryExecutor, reader: EventReader, rollups: RollupReader, traces: TraceReader, rules: RuleStore, logger: Logger, maxTraceSpans: Int = 10_000, loginMaxFailures: Int = 10) {
+            self.maxTraceSpans = maxTraceSpans
+            self.loginMaxFailures = loginMaxFailures
             self.database = database
             self.reader = reader
             self.rollups = rollups
@@ -55,7 +61,9 @@ public enum WebUI {
         ui.get("/assets/icon.svg") { _, _ in
             asset(Stylesheet.icon, contentType: "image/svg+xml")
         }
-        let login = LoginPage(sessions: sessions)
+        let failures = max(1, dependencies.loginMaxFailures)
+        let throttle = SignInThrottle(configuration: .init(maxFailuresPerAddress: failures, maxFailuresPerProject: 10 * failures))
+        let login = LoginPage(sessions: sessions, throttle: throttle)
         ui.get("/login") { _, _ in login.show() }
         ui.post("/login") { request, context in try await login.submit(request, context: context) }
         ui.post("/logout") { request, _ in try await login.signOut(request) }
@@ -63,7 +71,7 @@ public enum WebUI {
         let pages = ui.group().add(middleware: SignInMiddleware(sessions: sessions))
         let overview = OverviewPage(rollups: dependencies.rollups)
         let traces = TracesPage(traces: dependencies.traces)
-        let trace = TraceDetailPage(traces: dependencies.traces, events: dependencies.reader)
+        let trace = TraceDetailPage(traces: dependencies.traces, events: dependencies.reader, maxSpans: dependencies.maxTraceSpans)
         let driftList = DriftListPage(drift: drift)
         let driftReport = DriftReportPage(drift: drift)
         let alertsPage = AlertsPage(alerts: alerts, rules: dependencies.rules)

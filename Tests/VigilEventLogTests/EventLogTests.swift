@@ -39,6 +39,40 @@ struct EventLogTests {
         }
     }
 
+    @Test("the API's pool cancels a statement past its timeout (57014, told apart), other sessions are not limited")
+    func poolStatementTimeout() async throws {
+        let test = try await TestDatabase.fresh("pool_timeout")
+        let client = PostgresClient(configuration: test.url.clientConfiguration(statementTimeoutMilliseconds: 100), backgroundLogger: test.logger)
+        let logger = test.logger
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            var timeout = ""
+            for try await value in try await client.query("SELECT current_setting('statement_timeout')", logger: logger).decode(String.self) {
+                timeout = value
+            }
+            #expect(timeout == "100ms")
+            var failure: (any Error)?
+            do {
+                // The error may come with the rows rather than with the query's start: read them.
+                for try await _ in try await client.query("SELECT pg_sleep(2)", logger: logger) {}
+            } catch {
+                failure = error
+            }
+            let timedOut = failure.map(DatabaseFault.isStatementTimeout) ?? false
+            #expect(timedOut)
+            group.cancelAll()
+        }
+        let plain = try await test.database.connect()
+        var setting = ""
+        for try await value in try await plain.query("SELECT current_setting('statement_timeout')", logger: logger).decode(String.self) {
+            setting = value
+        }
+        try await plain.close()
+        #expect(setting == "0", "processors' and the appender's connections have no statement timeout")
+        #expect(DatabaseFault.isStatementTimeout(VigilError(.unavailable, "down")) == false)
+        #expect(DatabaseFault.statementTimedOut.code == .overloaded && DatabaseFault.statementTimedOut.retryAfterSeconds != nil)
+    }
+
     @Test("migrations apply once, are recorded, and a changed file is an error")
     func migrations() async throws {
         let test = try await TestDatabase.fresh("migrations")

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 import VigilEventLog
+import VigilHTTP
 import VigilOTLPProto
 import VigilProcessors
 import VigilTestSupport
@@ -119,6 +120,36 @@ struct TraceRouteTests {
                     #expect(response.status == status, "\(uri)")
                 }
             }
+        }
+    }
+
+    @Test("a trace's detail returns at most VIGIL_TRACE_MAX_SPANS spans, the earliest, and says how many there are")
+    func spanCap() async throws {
+        let harness = try await CollectorHarness.make("trace_cap") { $0.maxTraceSpans = 2 }
+        let now = UInt64(Date().timeIntervalSince1970 * 1e9)
+        let body = try traceRequest(agentTrace(7, start: now - 60_000_000_000) + agentTrace(8, start: now - 30_000_000_000).prefix(2))
+        let readKey = harness.readKey
+        let ingestKey = harness.ingestKey
+        try await harness.application.test(.router) { client in
+            try await client.execute(uri: "/v1/traces", method: .post, headers: headers(key: ingestKey, contentType: "application/x-protobuf"), body: body) { #expect($0.status == .ok) }
+            let long = try await client.execute(uri: "/api/v1/traces/\(String(repeating: "07", count: 16))", method: .get, headers: headers(key: readKey, contentType: nil)) { response in
+                #expect(response.status == .ok)
+                return try json(response.body)
+            }
+            #expect(long["truncated"] as? Bool == true)
+            #expect(long["total"] as? Int == 3)
+            #expect(long["span_count"] as? Int == 2)
+            let roots = long["spans"] as? [[String: Any]] ?? []
+            #expect(roots.first?["name"] as? String == "agent run", "the earliest spans are the ones kept")
+            #expect((roots.first?["children"] as? [[String: Any]])?.count == 1)
+
+            let whole = try await client.execute(uri: "/api/v1/traces/\(String(repeating: "08", count: 16))", method: .get, headers: headers(key: readKey, contentType: nil)) { response in
+                #expect(response.status == .ok)
+                return try json(response.body)
+            }
+            #expect(whole["truncated"] as? Bool == false)
+            #expect(whole["total"] as? Int == 2)
+            #expect(whole["span_count"] as? Int == 2)
         }
     }
 }

@@ -4,10 +4,12 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import PostgresNIO
+import Synchronization
 import Testing
 import VigilCore
 import VigilEventLog
 import VigilTestSupport
+@testable import VigilWebUI
 
 @Suite("Web view sign-in, sessions and guards")
 struct SignInRouteTests {
@@ -184,5 +186,63 @@ struct SignInRouteTests {
                 #expect(response.headers[.location] == "/ui/login")
             }
         }
+    }
+
+    @Test("failed sign-ins are throttled per address: the 11th in a minute is a 429 with Retry-After, even with a good key")
+    func throttle() async throws {
+        let harness = try await UIHarness.make("uithrottle")
+        let readKey = harness.readKey
+        try await harness.application.test(.router) { client in
+            for attempt in 1...10 {
+                let status = try await client.execute(uri: "/ui/login", method: .post, headers: formHeaders(),
+                                                      body: formBody([("project", "alpha"), ("key", "vgl_wrong\(attempt)")])) { $0.status }
+                #expect(status == .unauthorized, "attempt \(attempt)")
+            }
+            // An incomplete form is not a guess and is not counted; it is still answered.
+            let incomplete = try await client.execute(uri: "/ui/login", method: .post, headers: formHeaders(),
+                                                      body: formBody([("project", "alpha"), ("key", "")])) { $0.status }
+            #expect(incomplete == .tooManyRequests, "past the limit every sign-in waits")
+            let (status, retryAfter, page, cookie) = try await client.execute(uri: "/ui/login", method: .post, headers: formHeaders(),
+                                                                              body: formBody([("project", "alpha"), ("key", readKey)])) { response in
+                (response.status, response.headers[.retryAfter], text(response), response.headers[.setCookie])
+            }
+            #expect(status == .tooManyRequests)
+            #expect(cookie == nil)
+            let seconds = Int(retryAfter ?? "") ?? 0
+            #expect((1...60).contains(seconds), "Retry-After: \(retryAfter ?? "none")")
+            #expect(page.contains("Too many failed sign-ins"))
+        }
+    }
+
+    @Test("the throttle forgets the least recently seen addresses past its bound, and a window's end lets an address try again")
+    func throttleMemory() async {
+        let clock = TestInstant()
+        let throttle = SignInThrottle(configuration: .init(maxFailuresPerAddress: 2, maxFailuresPerProject: 1000, window: .seconds(60), maxTracked: 100),
+                                      now: { clock.now })
+        for address in 0..<1_000 {
+            await throttle.recordFailure(address: "10.0.\(address / 256).\(address % 256)", project: "")
+        }
+        let tracked = await throttle.trackedCount
+        #expect(tracked <= 100)
+        await throttle.recordFailure(address: "192.0.2.1", project: "alpha")
+        await throttle.recordFailure(address: "192.0.2.1", project: "alpha")
+        let blocked = await throttle.retryAfter(address: "192.0.2.1", project: "alpha")
+        #expect(blocked == 60)
+        let other = await throttle.retryAfter(address: "192.0.2.2", project: "alpha")
+        #expect(other == nil, "another address is not held back by the first one's failures")
+        clock.advance(.seconds(61))
+        let later = await throttle.retryAfter(address: "192.0.2.1", project: "alpha")
+        #expect(later == nil)
+    }
+}
+
+/// A settable instant for the throttle's clock.
+final class TestInstant: Sendable {
+    private let state = Mutex<ContinuousClock.Instant>(ContinuousClock.now)
+
+    var now: ContinuousClock.Instant { state.withLock { $0 } }
+
+    func advance(_ duration: Duration) {
+        state.withLock { $0 = $0 + duration }
     }
 }
