@@ -87,8 +87,12 @@ enum OpenAPIDocument {
               "span_id": {"type": "string", "pattern": "^[0-9a-fA-F]{16}$"},
               "name": {"type": "string", "minLength": 1, "maxLength": 200},
               "value": {
-                "anyOf": [{"type": "number"}, {"type": "boolean"}, {"type": "string", "minLength": 1, "maxLength": 200}],
-                "description": "a score, true/false, or a label"
+                "anyOf": [
+                  {"type": "number", "minimum": -1000000000000000.0, "maximum": 1000000000000000.0},
+                  {"type": "boolean"},
+                  {"type": "string", "minLength": 1, "maxLength": 200}
+                ],
+                "description": "a score (-1e15 to 1e15), true/false, or a label"
               },
               "evaluator": {"type": "string", "maxLength": 10000},
               "comment": {"type": "string", "maxLength": 10000},
