@@ -3,7 +3,7 @@ SHELL := /bin/bash
 TEST_PG_DIR ?= /tmp/vigil-test-pg-$(shell id -u)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: run build release test test-swift test-e2e bench deps test-deps protos clean
+.PHONY: run build release test test-swift test-e2e bench fuzz deps test-deps protos clean
 
 # What `vigil serve` needs; test-deps adds the test tools (Alertmanager, Chromium).
 deps:
@@ -31,6 +31,19 @@ test: test-deps
 	  export VIGIL_TEST_DATABASE_URL="$$url"; \
 	  swift test --skip-build --no-parallel; \
 	  Tests/e2e/run.sh "$$url" .build/debug/vigil
+
+# Property-based fuzzing of the API against /openapi.json (schemathesis), far longer than the pass
+# in `make test`: VIGIL_FUZZ_EXAMPLES requests per operation (default 400), VIGIL_FUZZ_SEED to repeat a run.
+# Prints how long it ran and how many requests it made.
+fuzz: test-deps
+	swift build $(SWIFT_BUILD_FLAGS)
+	@scripts/ensure-python.sh
+	@set -euo pipefail; \
+	  url=$$(scripts/test-postgres.sh start "$(TEST_PG_DIR)-fuzz"); \
+	  trap 'scripts/test-postgres.sh stop "$(TEST_PG_DIR)-fuzz"' EXIT; \
+	  start=$$(date +%s); \
+	  VIGIL_FUZZ_EXAMPLES=$${VIGIL_FUZZ_EXAMPLES:-400} Tests/e2e/run.sh "$$url" .build/debug/vigil -s test_schemathesis.py; \
+	  echo "make fuzz: $$(( $$(date +%s) - start )) s in all"
 
 bench: test-deps release
 	@scripts/ensure-python.sh

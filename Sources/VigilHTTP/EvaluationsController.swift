@@ -54,6 +54,9 @@ public struct EvaluationsController: Sendable {
         return Response.json("{\"accepted\":\(events.count)}")
     }
 
+    /// The scores taken: sums of many stay exact in `Decimal` and in Postgres's `numeric`.
+    static let scoreRange: ClosedRange<Double> = -1e15...1e15
+
     static func event(_ item: EvaluationInput, index: Int, projectID: Int64, nowMicros: Int64) throws -> NewEvent {
         func bad(_ message: String) -> VigilError { VigilError(.invalidInput, "evaluation \(index): \(message)") }
         guard let trace = item.trace_id?.lowercased(), trace.count == 32, Hex.decode(trace) != nil,
@@ -78,7 +81,9 @@ public struct EvaluationsController: Sendable {
             writer.double("score", flag ? 1 : 0)
             writer.string("label", flag ? "true" : "false")
         case .number(let number)?:
-            guard number.isFinite else { throw bad("value must be finite") }
+            guard number.isFinite, Self.scoreRange.contains(number) else {
+                throw bad("value must be a finite number from -1e15 to 1e15, true/false or a label")
+            }
             writer.double("score", number)
         case .label(let label)?:
             guard !label.isEmpty, label.count <= 200 else { throw bad("a label value must be 1 to 200 characters") }

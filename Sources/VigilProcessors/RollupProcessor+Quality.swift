@@ -122,9 +122,16 @@ extension RollupProcessor {
     }
 
     /// A numeric score as exact decimal; a true/false (or pass/fail) label as 1/0; nil otherwise.
+    /// `Decimal` holds magnitudes from about 1e-128 to 1e165 and makes NaN of anything past them,
+    /// which Postgres would store in `score_sum` and no reader could read back (the summary would
+    /// answer 503 until a replay, which would store it again): so a score under 1e-30 counts as 0
+    /// and one over 1e30 as no score, decided on the `Double` before any `Decimal` is made.
     static func score(_ text: String?, label: String?) -> Decimal? {
         if let text, let value = Double(text), value.isFinite {
-            return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(value)
+            if value.magnitude < 1e-30 { return 0 }
+            if value.magnitude > 1e30 { return nil }
+            let exact = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(value)
+            return exact.isNaN ? nil : exact
         }
         switch label?.lowercased() {
         case "true", "pass", "passed", "yes", "correct": return 1
