@@ -45,9 +45,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "VigilSafety",
+            dependencies: ["VigilCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "VigilIngest",
             dependencies: [
-                "VigilCore", "VigilOTLPProto", "CZlib",
+                "VigilCore", "VigilOTLPProto", "VigilSafety", "CZlib",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -97,7 +102,7 @@ let package = Package(
         .target(
             name: "VigilHTTP",
             dependencies: [
-                "VigilCore", "VigilIngest", "VigilEventLog", "VigilProcessors", "VigilStats", "VigilAlerting", "VigilDashboards",
+                "VigilCore", "VigilIngest", "VigilEventLog", "VigilProcessors", "VigilStats", "VigilAlerting", "VigilDashboards", "VigilSafety",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -157,7 +162,7 @@ let package = Package(
         .target(
             name: "VigilApp",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTP", "VigilProcessors", "VigilAlerting", "VigilWebUI", "VigilDashboards",
+                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTP", "VigilProcessors", "VigilAlerting", "VigilWebUI", "VigilDashboards", "VigilSafety",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -224,9 +229,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "VigilSafetyTests",
+            dependencies: ["VigilSafety", "VigilCore"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "VigilIngestTests",
             dependencies: [
-                "VigilCore", "VigilIngest", "VigilOTLPProto",
+                "VigilCore", "VigilIngest", "VigilOTLPProto", "VigilSafety",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
