@@ -11,6 +11,7 @@ internal import VigilDashboards
 internal import VigilEventLog
 internal import VigilHTTP
 internal import VigilProcessors
+internal import VigilSafety
 internal import VigilWebUI
 internal import VigilEmbeddedPostgres
 internal import UnixSignals
@@ -52,6 +53,7 @@ public struct VigilServer: Sendable {
         let keys = KeyStore(executor: client, cacheTTL: .seconds(configuration.keyCacheSeconds), logger: logger)
         let prices = try configuration.loadPrices()
         let rules = try configuration.loadRules()
+        let redaction = try configuration.redactionPolicies()
         let driftScheduler = DriftScheduler(database: database, configuration: configuration.drift, logger: logger)
         let catalog = try DashboardCatalog(directory: configuration.resolvedDashboardsDirectory(), executor: client, logger: logger)
         let dashboards = DashboardsController(
@@ -72,7 +74,8 @@ public struct VigilServer: Sendable {
             rules: rules,
             driftScheduler: driftScheduler,
             dashboards: dashboards,
-            readiness: readiness
+            readiness: readiness,
+            redaction: redaction
         ))
         WebUI.addRoutes(to: router, .init(
             database: client,
