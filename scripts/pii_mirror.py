@@ -450,7 +450,7 @@ def scan_phone_at(s, i):
         if end is not None:
             return end
     # national numbers with a trunk 0: 020 7946 0958, 030 12345678, 01 42 68 53 00, 089/1234567
-    if c == "0" and at(s, i + 1) != "0":
+    if c == "0" and at(s, i + 1) != "0" and not (at(s, i - 1) in " -/" and is_digit(at(s, i - 2))):
         groups = digit_groups(s, i, " -/", 12)
         if len(groups) >= 2:
             seps = set(s[g[1]] for g in groups[:-1])

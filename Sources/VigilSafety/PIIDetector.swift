@@ -390,7 +390,8 @@ public enum PIIDetector {
            text[position + 3].isOne(of: "-."), let end = usLineEnd(text, position + 4, separator: text[position + 3]) {
             return end
         }
-        if scalar == "0", text[start + 1] != "0" {
+        // A trunk-0 number right after another digit group is the tail of something longer (an IBAN, say).
+        if scalar == "0", text[start + 1] != "0", !(text[start - 1].isOne(of: " -/") && text[start - 2].isASCIIDigit) {
             let groups = digitGroups(text, start, separators: " -/", maxDigits: 12)
             guard groups.count >= 2, let last = groups.last else { return nil }
             let separators = Set(groups.dropLast().map { text[$0.upperBound] })
