@@ -23,6 +23,13 @@ def at(s, i):
     return s[i] if 0 <= i < len(s) else "\0"
 
 
+def before(s, i):
+    c = at(s, i - 1)
+    if c in "nrtbf" and at(s, i - 2) == "\\":
+        return " "
+    return c
+
+
 def luhn(digits):
     total = 0
     for idx, d in enumerate(reversed(digits)):
@@ -154,7 +161,7 @@ SLACK = "abporsABPORS"
 
 def scan_secret_at(s, i):
     """End of a secret token starting at i, or None."""
-    if is_word(at(s, i - 1)) or at(s, i - 1) == "-":
+    if is_word(before(s, i)) or before(s, i) == "-":
         return None
     if s.startswith("eyJ", i):
         return scan_jwt(s, i, None)
@@ -185,7 +192,7 @@ def is_local(c): return is_alnum(c) or c in "._%+-"
 def scan_email_at(s, i):
     """(start, end) of an email whose '@' is at i, or None."""
     start = i
-    while start > 0 and is_local(s[start - 1]):
+    while start > 0 and is_local(before(s, start)):
         start -= 1
     while start < i and s[start] in ".":
         start += 1
@@ -217,7 +224,7 @@ def scan_email_at(s, i):
 # ---------------------------------------------------------------- numbers
 
 def number_start_ok(s, i):
-    p = at(s, i - 1)
+    p = before(s, i)
     if is_word(p) or p == "+":
         return False
     if p in ".,-/" and is_alnum(at(s, i - 2)):
@@ -290,7 +297,7 @@ def scan_ssn_at(s, i):
 
 
 def scan_iban_at(s, i):
-    if is_word(at(s, i - 1)):
+    if is_word(before(s, i)):
         return None
     if not (is_upper(at(s, i)) and is_upper(at(s, i + 1)) and is_digit(at(s, i + 2)) and is_digit(at(s, i + 3))):
         return None
@@ -317,7 +324,7 @@ def scan_iban_at(s, i):
 
 
 def scan_ipv4_at(s, i):
-    p = at(s, i - 1)
+    p = before(s, i)
     if is_word(p) or p == "." or p == ":":
         return None
     # a preceding "version"/"v" word
@@ -350,7 +357,7 @@ def scan_ipv4_at(s, i):
 
 
 def scan_ipv6_at(s, i):
-    p = at(s, i - 1)
+    p = before(s, i)
     if is_word(p) or p in ":.":
         return None
     e = run_end(s, i, lambda c: is_hex(c) or c == ":")
@@ -390,7 +397,7 @@ def scan_ipv6_at(s, i):
 def scan_phone_at(s, i):
     c = at(s, i)
     if c == "+":
-        p = at(s, i - 1)
+        p = before(s, i)
         if is_word(p) or p in "+":
             return None
         if not is_digit(at(s, i + 1)) or at(s, i + 1) == "0":
@@ -428,7 +435,7 @@ def scan_phone_at(s, i):
         return end
     if c == "(":
         # US (NXX) NXX-XXXX
-        if is_word(at(s, i - 1)):
+        if is_word(before(s, i)):
             return None
         if not (all(is_digit(at(s, i + k)) for k in (1, 2, 3)) and at(s, i + 4) == ")"):
             return None

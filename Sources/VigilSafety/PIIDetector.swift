@@ -108,7 +108,7 @@ public enum PIIDetector {
 
     /// The end of a key or token starting at `start`.
     static func secretEnd(_ text: ScalarText, _ start: Int) -> Int? {
-        let before = text[start - 1]
+        let before = text.before(start)
         if before.isWordScalar || before == "-" { return nil }
         if text.has("eyJ", at: start) { return jwtEnd(text, start) }
         if text.has("xox", at: start), text[start + 3].isOne(of: "abporsABPORS"), text[start + 4] == "-" {
@@ -173,7 +173,7 @@ public enum PIIDetector {
     /// domain of at least two labels whose last is two or more letters.
     static func emailRange(_ text: ScalarText, _ at: Int) -> Range<Int>? {
         var start = at
-        while start > 0, isLocalPart(text[start - 1]) { start -= 1 }
+        while start > 0, isLocalPart(text.before(start)) { start -= 1 }
         while start < at, text[start] == "." { start += 1 }
         guard start < at else { return nil }
         var position = at + 1
@@ -206,7 +206,7 @@ public enum PIIDetector {
     /// Whether a number may start at `index`: not inside a word, not after `+`, not continuing a
     /// dotted, dashed or slashed token (`v1.2`, `A-12`, `x/3`).
     static func numberStartOK(_ text: ScalarText, _ index: Int) -> Bool {
-        let before = text[index - 1]
+        let before = text.before(index)
         if before.isWordScalar || before == "+" { return false }
         if before.isOne(of: ".,-/"), text[index - 2].isASCIIAlnum { return false }
         return true
@@ -275,7 +275,7 @@ public enum PIIDetector {
     /// An IBAN: a known country code, two check digits, the country's length of letters and
     /// digits (single spaces allowed between them), passing mod-97.
     static func ibanEnd(_ text: ScalarText, _ start: Int) -> Int? {
-        guard !text[start - 1].isWordScalar, text[start].isASCIIUpper, text[start + 1].isASCIIUpper,
+        guard !text.before(start).isWordScalar, text[start].isASCIIUpper, text[start + 1].isASCIIUpper,
               text[start + 2].isASCIIDigit, text[start + 3].isASCIIDigit,
               let length = Checksum.ibanLengths[text.string(start..<(start + 2))] else { return nil }
         var characters = String.UnicodeScalarView()
@@ -305,7 +305,7 @@ public enum PIIDetector {
     /// A dotted quad of octets 0–255 (no leading zeros), not part of a longer dotted string and
     /// not after a version word.
     static func ipv4End(_ text: ScalarText, _ start: Int) -> Int? {
-        let before = text[start - 1]
+        let before = text.before(start)
         if before.isWordScalar || before == "." || before == ":" { return nil }
         var wordEnd = start - 1
         while wordEnd >= 0, text[wordEnd] == " " { wordEnd -= 1 }
@@ -335,7 +335,7 @@ public enum PIIDetector {
     /// An IPv6 address: eight groups of 1–4 hex digits, or fewer around one `::` (then with a
     /// digit somewhere, so `abc::def` in code is not one).
     static func ipv6End(_ text: ScalarText, _ start: Int) -> Int? {
-        let before = text[start - 1]
+        let before = text.before(start)
         if before.isWordScalar || before == ":" || before == "." { return nil }
         var end = text.runEnd(from: start) { $0.isASCIIHex || $0 == ":" }
         if end - start >= 2, text[end - 1] == ":", text[end - 2] != ":" { end -= 1 }
@@ -374,7 +374,7 @@ public enum PIIDetector {
         let scalar = text[start]
         if scalar == "+" { return internationalPhoneEnd(text, start) }
         if scalar == "(" {
-            guard !text[start - 1].isWordScalar, text[start + 1].isOne(of: "23456789"), text[start + 2].isASCIIDigit,
+            guard !text.before(start).isWordScalar, text[start + 1].isOne(of: "23456789"), text[start + 2].isASCIIDigit,
                   text[start + 3].isASCIIDigit, text[start + 4] == ")" else { return nil }
             var position = start + 5
             if text[position] == " " { position += 1 }
@@ -417,7 +417,7 @@ public enum PIIDetector {
     }
 
     static func internationalPhoneEnd(_ text: ScalarText, _ start: Int) -> Int? {
-        let before = text[start - 1]
+        let before = text.before(start)
         if before.isWordScalar || before == "+" { return nil }
         guard text[start + 1].isASCIIDigit, text[start + 1] != "0" else { return nil }
         var position = start + 1

@@ -13,6 +13,15 @@ struct ScalarText {
         index >= 0 && index < scalars.count ? scalars[index] : "\0"
     }
 
+    /// The scalar before `index`, with the letter of a JSON escape (`\n`, `\t`, …) read as a space:
+    /// message lists arrive as JSON text inside string attributes, and `\nbob@example.com` is
+    /// an email after a line break.
+    func before(_ index: Int) -> Unicode.Scalar {
+        let scalar = self[index - 1]
+        if scalar.isOne(of: "nrtbf"), self[index - 2] == "\\" { return " " }
+        return scalar
+    }
+
     /// The first offset at or after `start` whose scalar fails `predicate`.
     func runEnd(from start: Int, while predicate: (Unicode.Scalar) -> Bool) -> Int {
         var index = max(start, 0)

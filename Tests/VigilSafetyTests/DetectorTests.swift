@@ -78,6 +78,12 @@ struct DetectorTests {
         #expect(found("on 2024-05-01 at 12:30:45, v1.2.3, 1714557600, $1,234.56") == [])
     }
 
+    @Test("inside JSON text (message lists in string attributes), an escape such as \\n before a value is a boundary")
+    func jsonEscapes() {
+        let json = #"{"content":"hi\nbob@example.com\n+49 30 12345678\t4111 1111 1111 1111"}"#
+        #expect(found(json) == ["email:bob@example.com", "phone:+49 30 12345678", "card:4111 1111 1111 1111"])
+    }
+
     @Test("IP addresses, and dotted versions and hashes that are not")
     func addresses() {
         #expect(found("from 192.168.1.20 and 2001:db8::8a2e:370:7334") == ["ip:192.168.1.20", "ip:2001:db8::8a2e:370:7334"])
