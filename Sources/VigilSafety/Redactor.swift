@@ -43,13 +43,13 @@ public struct Redactor: Sendable {
         var spans: [(range: Range<Int>, name: String, kind: PIIKind?)] = []
         for pattern in policy.customPatterns {
             for range in pattern.matches(in: text) where !spans.contains(where: { $0.range.overlaps(range) }) {
-                spans.append((range, pattern.name, nil))
+                spans.append((range: range, name: pattern.name, kind: nil))
             }
         }
         for finding in PIIDetector.findings(in: text) {
             let range = finding.start..<finding.end
             if !spans.contains(where: { $0.range.overlaps(range) }) {
-                spans.append((range, finding.kind.placeholderName, finding.kind))
+                spans.append((range: range, name: finding.kind.placeholderName, kind: finding.kind))
             }
         }
         guard !spans.isEmpty else { return text }
