@@ -152,7 +152,7 @@ def readable(data):
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if len(text) < 6:
+    if len(text) < 6 or "\ufffd" in text:
         return None
     printable = sum(1 for c in text if ord(c) >= 0x20 and ord(c) != 0x7F or c in "\n\t\r")
     letters = sum(1 for c in text if c.isalpha() or c == " ")

@@ -35,6 +35,11 @@ public struct RedactionPolicy: Sendable {
     public var deniedAttributes: [String]
     /// How many hex digits of the HMAC a hash token shows.
     public var hashLength: Int
+    /// The prompt-injection score from which a text is flagged, in [0, 1]; 0.5 by default.
+    public var injectionThreshold: Double
+    /// Domains the project's outputs may link to or embed images from (subdomains included);
+    /// links elsewhere that carry data are output signals.
+    public var allowedLinkDomains: [String]
 
     /// The attributes allowed unless a policy says otherwise: the service's identity, which
     /// events are grouped by.
@@ -46,13 +51,17 @@ public struct RedactionPolicy: Sendable {
         customPatterns: [CustomPattern] = [],
         allowedAttributes: [String] = RedactionPolicy.defaultAllowedAttributes,
         deniedAttributes: [String] = [],
-        hashLength: Int = 12
+        hashLength: Int = 12,
+        injectionThreshold: Double = 0.5,
+        allowedLinkDomains: [String] = []
     ) {
         self.mode = mode
         self.customPatterns = customPatterns
         self.allowedAttributes = allowedAttributes
         self.deniedAttributes = deniedAttributes
         self.hashLength = min(max(hashLength, 8), 64)
+        self.injectionThreshold = injectionThreshold.isFinite ? min(max(injectionThreshold, 0), 1) : 0.5
+        self.allowedLinkDomains = allowedLinkDomains
     }
 
     /// A policy that stores everything as sent.
