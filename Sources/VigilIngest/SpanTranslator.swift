@@ -5,7 +5,8 @@ internal import VigilSafety
 /// Turns OTLP spans into `span` events. A span's dedup key is its trace id and span id, so a
 /// retried export stores each span once. Every text the app wrote (name, status message, event
 /// names, attribute values) passes through the project's redactor before it is written; what was
-/// replaced is counted in the event's `pii` object.
+/// replaced is counted in the event's `pii` object. Before that, the raw texts are checked for
+/// prompt injection and output manipulation (`SpanSafety`), and only the findings are written.
 enum SpanTranslator {
     static func translate(_ request: OTLPExportTraceServiceRequest, projectID: Int64, redactor: Redactor, into batch: inout IngestBatch) {
         for (resourceIndex, resourceSpans) in request.resourceSpans.enumerated() {
@@ -88,6 +89,8 @@ enum SpanTranslator {
             writer.endObject()
         }
         GenAIAttributes(span.attributes).write(into: &writer)
+        // From the attributes as sent; only scores, kinds and positions are written.
+        SpanSafety(span.attributes, redactor: redaction.redactor).write(scanner: SafetyScanner(policy: redaction.redactor.policy), into: &writer)
         writer.raw("resource", resource.json)
         AttributeJSON.writeScope(scope, redaction: &redaction, into: &writer)
         redaction.writeCounts(into: &writer)
