@@ -74,6 +74,8 @@ public enum VigilRouter {
         EvaluationsController(appender: dependencies.appender, maxBodyBytes: dependencies.configuration.maxBodyBytes, redaction: dependencies.redaction).addRoutes(to: guards[.ingestTelemetry])
         let drift = DriftStore(executor: dependencies.database, logger: Logger(label: "vigil.drift"))
         EmbeddingsController(appender: dependencies.appender, drift: drift, maxBodyBytes: dependencies.configuration.maxBodyBytes, redaction: dependencies.redaction).addRoutes(to: guards[.ingestTelemetry])
+        // The app checks text inline with the key it already sends telemetry with; nothing is stored.
+        GuardController(maxBodyBytes: dependencies.configuration.maxBodyBytes, redaction: dependencies.redaction).addRoutes(to: guards[.ingestTelemetry])
         EventsController(reader: dependencies.reader).addRoutes(to: guards[.readProject])
         SummaryController(rollups: dependencies.rollups).addRoutes(to: guards[.readProject])
         TimeseriesController(rollups: dependencies.rollups).addRoutes(to: guards[.readProject])
