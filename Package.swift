@@ -45,9 +45,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "VigilSafety",
+            dependencies: ["VigilCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "VigilIngest",
             dependencies: [
-                "VigilCore", "VigilOTLPProto", "CZlib",
+                "VigilCore", "VigilOTLPProto", "VigilSafety", "CZlib",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -133,7 +138,7 @@ let package = Package(
         .target(
             name: "VigilHTTP",
             dependencies: [
-                "VigilCore", "VigilHTTPBase", "VigilIngest", "VigilEventLog", "VigilStats", "VigilAlerting", "VigilDashboards", "VigilQueries", "VigilDrift", "VigilProjections",
+                "VigilCore", "VigilHTTPBase", "VigilIngest", "VigilEventLog", "VigilStats", "VigilAlerting", "VigilDashboards", "VigilQueries", "VigilDrift", "VigilProjections", "VigilSafety",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -193,7 +198,7 @@ let package = Package(
         .target(
             name: "VigilApp",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTPBase", "VigilHTTP", "VigilProcessors", "VigilAlerting", "VigilWebUI", "VigilDashboards", "VigilQueries", "VigilDrift",
+                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTPBase", "VigilHTTP", "VigilProcessors", "VigilAlerting", "VigilWebUI", "VigilDashboards", "VigilQueries", "VigilDrift", "VigilSafety",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -260,9 +265,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "VigilSafetyTests",
+            dependencies: ["VigilSafety", "VigilCore"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "VigilIngestTests",
             dependencies: [
-                "VigilCore", "VigilIngest", "VigilOTLPProto",
+                "VigilCore", "VigilIngest", "VigilOTLPProto", "VigilSafety",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings

@@ -6,6 +6,7 @@ public import VigilEventLog
 public import VigilHTTP
 internal import VigilProcessors
 public import VigilDrift
+public import VigilSafety
 
 /// Everything Vigil can be told, built from defaults, then `VIGIL_*` environment variables, then
 /// flags. Each module receives only its slice. Errors name the variable and the bad value.
@@ -58,6 +59,18 @@ public struct VigilConfiguration: Sendable {
         public var environment: [String: String] = [:]
     }
 
+    /// Content safety: how telemetry text is redacted before it is stored.
+    public struct Redaction: Sendable {
+        /// The policy of every project. `VIGIL_REDACTION` (`off`, `mask`, `hash`), default `mask`.
+        public var mode: RedactionPolicy.Mode = .mask
+        /// The server secret hash tokens are keyed with (per project, derived from it).
+        /// `VIGIL_REDACTION_SECRET`, default: a random secret kept in `<data dir>/redaction.secret`.
+        /// Set it, the same on every process, when several collectors share one database.
+        public var secret: String?
+    }
+
+    /// The redaction slice.
+    public var redaction = Redaction()
     /// The drift slice: report interval and windows.
     public var drift = DriftScheduler.Configuration()
     /// The storage slice.
@@ -121,6 +134,18 @@ public struct VigilConfiguration: Sendable {
         configuration.drift.currentWindow = .seconds(try env.integer("VIGIL_DRIFT_WINDOW", default: 3600, range: 60...31_536_000))
         configuration.drift.referenceWindow = .seconds(try env.integer("VIGIL_DRIFT_REFERENCE", default: 7 * 86_400, range: 60...31_536_000))
         configuration.drift.maxValues = try env.integer("VIGIL_DRIFT_MAX_VALUES", default: configuration.drift.maxValues, range: 10_000...2_000_000_000)
+        if let mode = env["VIGIL_REDACTION"], !mode.isEmpty {
+            guard let parsed = RedactionPolicy.Mode(rawValue: mode.lowercased()) else {
+                throw VigilError(.configuration, "VIGIL_REDACTION=\(mode) is not one of off, mask, hash")
+            }
+            configuration.redaction.mode = parsed
+        }
+        if let secret = env["VIGIL_REDACTION_SECRET"], !secret.isEmpty {
+            guard secret.utf8.count >= 16 else {
+                throw VigilError(.configuration, "VIGIL_REDACTION_SECRET must be at least 16 characters long")
+            }
+            configuration.redaction.secret = secret
+        }
         if let level = env["VIGIL_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw VigilError(.configuration, "VIGIL_LOG_LEVEL=\(level) is not one of trace, debug, info, notice, warning, error, critical")
@@ -139,6 +164,31 @@ public struct VigilConfiguration: Sendable {
         guard let port = Int(value[value.index(after: colon)...]), (0...65535).contains(port) else { throw bad }
         http.host = host.isEmpty ? "0.0.0.0" : host
         http.port = port
+    }
+
+    /// The redaction policies of `vigil serve`: the configured mode for every project, keyed with
+    /// `VIGIL_REDACTION_SECRET` or else with a random secret made once and kept (mode 0600) in the
+    /// data folder as `redaction.secret`, so tokens stay the same across restarts.
+    public func redactionPolicies() throws -> RedactionPolicies {
+        let policy = RedactionPolicy(mode: redaction.mode)
+        if let secret = redaction.secret {
+            return RedactionPolicies(defaultPolicy: policy, serverSecret: Array(secret.utf8))
+        }
+        let path = (storage.dataDirectory as NSString).appendingPathComponent("redaction.secret")
+        if let data = FileManager.default.contents(atPath: path), data.count >= 16 {
+            return RedactionPolicies(defaultPolicy: policy, serverSecret: Array(data))
+        }
+        var generator = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        do {
+            try FileManager.default.createDirectory(atPath: storage.dataDirectory, withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: path, contents: Data(secret), attributes: [.posixPermissions: 0o600]) else {
+                throw VigilError(.configuration, "cannot write \(path)")
+            }
+        } catch {
+            throw VigilError(.configuration, "cannot keep the redaction secret in \(path); set VIGIL_REDACTION_SECRET")
+        }
+        return RedactionPolicies(defaultPolicy: policy, serverSecret: secret)
     }
 
     /// The migrations folder: the configured one, or `migrations/` found from the current folder

@@ -14,6 +14,7 @@ internal import VigilHTTPBase
 internal import VigilProcessors
 internal import VigilQueries
 internal import VigilDrift
+internal import VigilSafety
 internal import VigilWebUI
 internal import VigilEmbeddedPostgres
 internal import UnixSignals
@@ -54,6 +55,7 @@ public struct VigilServer: Sendable {
         let appender = EventAppender(database: database, configuration: configuration.appender, readiness: roles.contains(.collector) ? readiness : nil, logger: logger)
         let keys = KeyStore(executor: client, cacheTTL: .seconds(configuration.keyCacheSeconds), logger: logger)
         let rules = try configuration.loadRules()
+        let redaction = try configuration.redactionPolicies()
         let driftScheduler = DriftScheduler(database: database, configuration: configuration.drift, logger: logger)
         let catalog = try DashboardCatalog(directory: configuration.resolvedDashboardsDirectory(), executor: client, logger: logger)
         let dashboards = DashboardsController(
@@ -78,7 +80,8 @@ public struct VigilServer: Sendable {
             rules: rules,
             driftScheduler: driftScheduler,
             dashboards: dashboards,
-            readiness: readiness
+            readiness: readiness,
+            redaction: redaction
         ))
         WebUI.addRoutes(to: router, .init(
             database: client,

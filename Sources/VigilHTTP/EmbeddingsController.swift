@@ -6,23 +6,27 @@ public import VigilEventLog
 public import VigilQueries
 public import VigilHTTPBase
 internal import VigilProjections
+public import VigilSafety
 
 /// `POST /api/v1/embeddings`: embedding vectors of a drift feature from apps that embed their
 /// prompts or responses themselves. `{"feature", "model", "vectors": [[numbers] or "base64 of
 /// little-endian float32"], "time"?, "trace_id"?, "span_id"?}`, or per-vector metadata in
 /// `"embeddings": [{"vector", "time"?, "trace_id"?, "span_id"?, "text"?}]`; `time` (RFC 3339 or Unix
 /// ms) lets history be backfilled, receipt time otherwise. A feature's dimension is fixed by its
-/// first vectors; any other is a 400. Each vector is an `embedding` event holding it as float32.
+/// first vectors; any other is a 400. Each vector is an `embedding` event holding it as float32;
+/// its `text` is redacted with the project's policy before it is stored.
 public struct EmbeddingsController: Sendable {
     private let appender: EventAppender
     private let drift: DriftStore
     private let maxBodyBytes: Int
+    private let redaction: RedactionPolicies
 
     /// Makes the controller.
-    public init(appender: EventAppender, drift: DriftStore, maxBodyBytes: Int) {
+    public init(appender: EventAppender, drift: DriftStore, maxBodyBytes: Int, redaction: RedactionPolicies = RedactionPolicies()) {
         self.appender = appender
         self.drift = drift
         self.maxBodyBytes = maxBodyBytes
+        self.redaction = redaction
     }
 
     /// Adds the route to `group` (guarded with the ingest role by the caller).
@@ -55,6 +59,7 @@ public struct EmbeddingsController: Sendable {
         }
         var dimension: Int?
         let now = EventTime.nowMicros()
+        let redactor = redaction.redactor(projectID: principal.projectID)
         var events: [NewEvent] = []
         events.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
@@ -79,9 +84,12 @@ public struct EmbeddingsController: Sendable {
             writer.string("model", batch.model ?? "")
             writer.int("dimension", Int64(values.count))
             writer.string("vector", Data(EmbeddingVector.bytes(values)).base64EncodedString())
-            for (key, value) in [("trace_id", item.trace_id ?? batch.trace_id), ("span_id", item.span_id ?? batch.span_id), ("text", item.text)] {
+            var counts = RedactionCounts()
+            for (key, value) in [("trace_id", item.trace_id ?? batch.trace_id), ("span_id", item.span_id ?? batch.span_id)] {
                 if let value { writer.string(key, String(value.prefix(10_000))) }
             }
+            if let text = item.text { writer.string("text", redactor.redact(String(text.prefix(10_000)), counts: &counts)) }
+            if !counts.isEmpty { counts.write("pii", into: &writer) }
             writer.int("ordinal", Int64(index))
             writer.string("time", CivilTime.rfc3339(micros: micros))
             writer.endObject()

@@ -4,20 +4,24 @@ internal import NIOCore
 internal import VigilCore
 public import VigilEventLog
 public import VigilHTTPBase
+public import VigilSafety
 
 /// `POST /api/v1/evaluations`: scores and labels of LLM outputs from an app's own evaluators,
 /// one object, an array, or `{"evaluations": [...]}` (at most 1000). Each needs `trace_id`
 /// (32 hex digits), `name` and `value` (a number, true/false, or a label), and may carry `span_id`,
 /// `evaluator`, `comment` and `time` (RFC 3339 or Unix ms; receipt time when absent). Answered after
 /// the evaluations are committed as `evaluation` events; the rollup processor aggregates them.
+/// Comments are redacted with the project's policy before they are stored.
 public struct EvaluationsController: Sendable {
     private let appender: EventAppender
     private let maxBodyBytes: Int
+    private let redaction: RedactionPolicies
 
-    /// Makes the controller, appending through `appender`.
-    public init(appender: EventAppender, maxBodyBytes: Int) {
+    /// Makes the controller, appending through `appender`, redacting comments with `redaction`.
+    public init(appender: EventAppender, maxBodyBytes: Int, redaction: RedactionPolicies = RedactionPolicies()) {
         self.appender = appender
         self.maxBodyBytes = maxBodyBytes
+        self.redaction = redaction
     }
 
     /// Adds the route to `group` (guarded with the ingest role by the caller).
@@ -47,8 +51,9 @@ public struct EvaluationsController: Sendable {
             throw VigilError(.invalidInput, "send 1 to 1000 evaluations at a time (got \(items.count))")
         }
         let now = EventTime.nowMicros()
+        let redactor = redaction.redactor(projectID: principal.projectID)
         let events = try items.enumerated().map { index, item in
-            try Self.event(item, index: index, projectID: principal.projectID, nowMicros: now)
+            try Self.event(item, index: index, projectID: principal.projectID, nowMicros: now, redactor: redactor)
         }
         try await appender.append(events)
         return Response.json("{\"accepted\":\(events.count)}")
@@ -57,7 +62,7 @@ public struct EvaluationsController: Sendable {
     /// The scores taken: sums of many stay exact in `Decimal` and in Postgres's `numeric`.
     static let scoreRange: ClosedRange<Double> = -1e15...1e15
 
-    static func event(_ item: EvaluationInput, index: Int, projectID: Int64, nowMicros: Int64) throws -> NewEvent {
+    static func event(_ item: EvaluationInput, index: Int, projectID: Int64, nowMicros: Int64, redactor: Redactor) throws -> NewEvent {
         func bad(_ message: String) -> VigilError { VigilError(.invalidInput, "evaluation \(index): \(message)") }
         guard let trace = item.trace_id?.lowercased(), trace.count == 32, Hex.decode(trace) != nil,
               trace != String(repeating: "0", count: 32) else {
@@ -91,11 +96,13 @@ public struct EvaluationsController: Sendable {
         case nil:
             throw bad("value must be a number, true/false or a label")
         }
+        var counts = RedactionCounts()
         for (field, value) in [("evaluator", item.evaluator), ("comment", item.comment)] {
             guard let value else { continue }
             guard value.count <= 10_000 else { throw bad("\(field) must be at most 10000 characters") }
-            writer.string(field, value)
+            writer.string(field, field == "comment" ? redactor.redact(value, counts: &counts) : value)
         }
+        if !counts.isEmpty { counts.write("pii", into: &writer) }
         var micros = nowMicros
         if let time = item.time {
             guard let parsed = TimeParameter.parse(time.text) else { throw bad("time must be \(CivilTime.expectedText)") }

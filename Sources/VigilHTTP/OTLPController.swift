@@ -7,20 +7,23 @@ internal import VigilCore
 public import VigilEventLog
 internal import VigilIngest
 public import VigilHTTPBase
+public import VigilSafety
 
 /// The OTLP/HTTP collectors: `POST /v1/traces`, `/v1/metrics`, `/v1/logs`. A request is answered
 /// 200 only after its events are committed; refused items are reported in `partial_success`.
 public struct OTLPController: Sendable {
     private let appender: EventAppender
     private let configuration: HTTPConfiguration
+    private let redaction: RedactionPolicies
     private let decoder = OTLPDecoder()
     private let accepted: [OTLPSignal: Counter]
     private let rejected: [OTLPSignal: Counter]
 
-    /// Makes the collectors, appending through `appender`.
-    public init(appender: EventAppender, configuration: HTTPConfiguration) {
+    /// Makes the collectors, appending through `appender`, redacting with each project's policy from `redaction`.
+    public init(appender: EventAppender, configuration: HTTPConfiguration, redaction: RedactionPolicies) {
         self.appender = appender
         self.configuration = configuration
+        self.redaction = redaction
         // Made once, not on every export.
         accepted = Dictionary(uniqueKeysWithValues: OTLPSignal.allCases.map {
             ($0, Counter(label: "vigil_otlp_items_accepted_total", dimensions: [("signal", $0.rawValue)]))
@@ -61,7 +64,8 @@ public struct OTLPController: Sendable {
         if encoding == "gzip" {
             body = try Gzip.inflate(body, limit: configuration.maxInflatedBytes)
         }
-        let batch = try decoder.decode(signal: signal, format: format, body: body, projectID: principal.projectID, receivedAtNanos: EventTime.nowNanos())
+        let batch = try decoder.decode(signal: signal, format: format, body: body, projectID: principal.projectID, receivedAtNanos: EventTime.nowNanos(),
+                                       redactor: redaction.redactor(projectID: principal.projectID))
         try await appender.append(batch.events)
         accepted[signal]?.increment(by: batch.events.count)
         if batch.rejected > 0 {

@@ -43,6 +43,14 @@ enum OpenAPIDocument {
           }
         },
         "schemas": {
+            "GuardText": {
+              "type": "object",
+              "properties": {
+                "redacted": {"type": "string"},
+                "pii": {"type": "array", "items": {"type": "object", "properties": {"kind": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"}}}},
+                "signals": {"type": "array", "items": {"type": "object", "properties": {"kind": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"}, "detail": {"type": "string"}}}}
+              }
+            },
           "Error": {
             "type": "object",
             "properties": {
@@ -743,6 +751,56 @@ enum OpenAPIDocument {
               "200": {
                 "description": "accepted: how many, after commit",
                 "content": {"application/json": {"schema": {"type": "object", "properties": {"accepted": {"type": "integer"}}, "required": ["accepted"]}}}
+              },
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+              "503": {"$ref": "#/components/responses/Unavailable"}
+            }
+          }
+        },
+        "/api/v1/guard": {
+          "post": {
+            "summary": "Check a text inline for PII, prompt injection and output manipulation; nothing is stored",
+            "description": "The same checks and redaction as ingest, so the findings are those a span with the same text gets. Offsets are in Unicode scalars. Requires a key with roles ingest, admin.",
+            "x-vigil-roles": ["ingest", "admin"],
+            "security": [{"apiKey": []}],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "type": "object",
+                    "properties": {
+                      "text": {"type": "string", "maxLength": 100000},
+                      "messages": {
+                        "type": "array", "minItems": 1, "maxItems": 100,
+                        "items": {"anyOf": [{"type": "string"}, {"type": "object", "properties": {"role": {"type": "string"}, "content": {"type": "string"}}, "required": ["content"]}]}
+                      },
+                      "role": {"type": "string", "enum": ["input", "retrieved", "output"], "default": "input"},
+                      "system": {"type": "string", "description": "the call's system instructions, for leakage"},
+                      "code_task": {"type": "boolean", "description": "outputs: shell and SQL are expected"}
+                    },
+                    "description": "exactly one of text and messages"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "the redacted text or messages, the PII findings, the injection score and category (inputs and retrieved texts), the output signals (outputs)",
+                "content": {"application/json": {"schema": {
+                  "type": "object",
+                  "properties": {
+                    "role": {"type": "string"},
+                    "injection": {"type": "object", "properties": {"score": {"type": "number", "minimum": 0, "maximum": 1}, "flagged": {"type": "boolean"}, "category": {"type": ["string", "null"]}, "threshold": {"type": "number"}}},
+                    "texts": {"type": "array", "items": {"$ref": "#/components/schemas/GuardText"}},
+                    "messages": {"type": "array", "items": {"$ref": "#/components/schemas/GuardText"}},
+                    "flagged": {"type": "boolean"}
+                  }
+                }}}
               },
               "400": {"$ref": "#/components/responses/BadRequest"},
               "401": {"$ref": "#/components/responses/Unauthorized"},

@@ -5,6 +5,7 @@ public import VigilEventLog
 public import VigilQueries
 public import VigilDrift
 public import VigilAlerting
+public import VigilSafety
 internal import Logging
 public import VigilHTTPBase
 
@@ -40,10 +41,14 @@ public enum VigilRouter {
         public var dashboards: DashboardsController?
         /// Computes and stores the drift reports asked for now (`POST /api/v1/drift/reports`; not offered without it).
         public var driftScheduler: DriftScheduler?
+        /// Each project's redaction policy, applied to telemetry, evaluation comments and
+        /// embedding texts before they are stored.
+        public var redaction: RedactionPolicies
 
         /// Bundles the dependencies.
-        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet()), driftScheduler: DriftScheduler? = nil, dashboards: DashboardsController? = nil, readiness: Readiness = Readiness()) {
+        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet()), driftScheduler: DriftScheduler? = nil, dashboards: DashboardsController? = nil, readiness: Readiness = Readiness(), redaction: RedactionPolicies = RedactionPolicies()) {
             self.readiness = readiness
+            self.redaction = redaction
             self.appender = appender
             self.keys = keys
             self.reader = reader
@@ -75,10 +80,12 @@ public enum VigilRouter {
             Response.json(OpenAPIDocument.json)
         }
         let guards = RouteGuards(router: router, keys: dependencies.keys)
-        OTLPController(appender: dependencies.appender, configuration: dependencies.configuration).addRoutes(to: guards[.ingestTelemetry])
-        EvaluationsController(appender: dependencies.appender, maxBodyBytes: dependencies.configuration.maxBodyBytes).addRoutes(to: guards[.ingestTelemetry])
+        OTLPController(appender: dependencies.appender, configuration: dependencies.configuration, redaction: dependencies.redaction).addRoutes(to: guards[.ingestTelemetry])
+        EvaluationsController(appender: dependencies.appender, maxBodyBytes: dependencies.configuration.maxBodyBytes, redaction: dependencies.redaction).addRoutes(to: guards[.ingestTelemetry])
         let drift = DriftStore(executor: dependencies.database, logger: Logger(label: "vigil.drift"))
-        EmbeddingsController(appender: dependencies.appender, drift: drift, maxBodyBytes: dependencies.configuration.maxBodyBytes).addRoutes(to: guards[.ingestTelemetry])
+        EmbeddingsController(appender: dependencies.appender, drift: drift, maxBodyBytes: dependencies.configuration.maxBodyBytes, redaction: dependencies.redaction).addRoutes(to: guards[.ingestTelemetry])
+        // The app checks text inline with the key it already sends telemetry with; nothing is stored.
+        GuardController(maxBodyBytes: dependencies.configuration.maxBodyBytes, redaction: dependencies.redaction).addRoutes(to: guards[.ingestTelemetry])
         EventsController(reader: dependencies.reader).addRoutes(to: guards[.readProject])
         SummaryController(rollups: dependencies.rollups).addRoutes(to: guards[.readProject])
         TimeseriesController(rollups: dependencies.rollups).addRoutes(to: guards[.readProject])

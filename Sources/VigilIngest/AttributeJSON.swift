@@ -1,43 +1,58 @@
 internal import Foundation
 internal import VigilCore
 internal import VigilOTLPProto
+internal import VigilSafety
 
 /// Writes OTLP attribute lists and values as JSON: attributes as an object keyed by attribute name
 /// (a repeated key keeps its last value), arrays as arrays, key-value lists as objects,
 /// bytes as base64 strings.
+/// Every string value passes through the export's redaction: scanned, left alone (allowed
+/// attributes) or dropped (denied attributes, written as `<REDACTED>`); a nested value follows
+/// the rule of the attribute it is under.
 enum AttributeJSON {
-    static func writeAttributes(_ key: String?, _ attributes: [OTLPKeyValue], into writer: inout JSONWriter) {
+    static func writeAttributes(_ key: String?, _ attributes: [OTLPKeyValue], redaction: inout EventRedaction, into writer: inout JSONWriter) {
         writer.beginObject(key)
         for attribute in attributes {
-            writeValue(attribute.key, attribute.hasValue ? attribute.value : nil, into: &writer)
+            let value = attribute.hasValue ? attribute.value : nil
+            switch redaction.redactor.rule(forAttribute: attribute.key) {
+            case .deny where value?.value != nil:
+                redaction.denied(value?.textValue)
+                writer.string(attribute.key, Redactor.deniedPlaceholder)
+            case .allow:
+                writeValue(attribute.key, value, scan: false, redaction: &redaction, into: &writer)
+            case .deny, .scan:
+                writeValue(attribute.key, value, scan: true, redaction: &redaction, into: &writer)
+            }
         }
         writer.endObject()
     }
 
-    static func writeValue(_ key: String?, _ value: OTLPAnyValue?, into writer: inout JSONWriter) {
+    static func writeValue(_ key: String?, _ value: OTLPAnyValue?, scan: Bool, redaction: inout EventRedaction, into writer: inout JSONWriter) {
         switch value?.value {
-        case .stringValue(let text)?: writer.string(key, text)
+        case .stringValue(let text)?: writer.string(key, scan ? redaction.text(text) : text)
         case .boolValue(let flag)?: writer.bool(key, flag)
         case .intValue(let number)?: writer.int(key, number)
         case .doubleValue(let number)?: writer.double(key, number)
         case .arrayValue(let array)?:
             writer.beginArray(key)
-            for element in array.values { writeValue(nil, element, into: &writer) }
+            for element in array.values { writeValue(nil, element, scan: scan, redaction: &redaction, into: &writer) }
             writer.endArray()
         case .kvlistValue(let list)?:
             writer.beginObject(key)
-            for entry in list.values { writeValue(entry.key, entry.hasValue ? entry.value : nil, into: &writer) }
+            for entry in list.values {
+                writeValue(entry.key, entry.hasValue ? entry.value : nil, scan: scan, redaction: &redaction, into: &writer)
+            }
             writer.endObject()
         case .bytesValue(let bytes)?: writer.string(key, bytes.base64EncodedString())
         case nil: writer.null(key)
         }
     }
 
-    static func writeScope(_ scope: OTLPInstrumentationScope, into writer: inout JSONWriter) {
+    static func writeScope(_ scope: OTLPInstrumentationScope, redaction: inout EventRedaction, into writer: inout JSONWriter) {
         writer.beginObject("scope")
         writer.string("name", scope.name)
         if !scope.version.isEmpty { writer.string("version", scope.version) }
-        if !scope.attributes.isEmpty { writeAttributes("attributes", scope.attributes, into: &writer) }
+        if !scope.attributes.isEmpty { writeAttributes("attributes", scope.attributes, redaction: &redaction, into: &writer) }
         writer.endObject()
     }
 }

@@ -1,5 +1,6 @@
 public import VigilCore
 internal import VigilOTLPProto
+internal import VigilSafety
 
 /// What one OTLP export turned into: the events to append and the items refused, with why.
 public struct IngestBatch: Sendable {
@@ -27,19 +28,23 @@ public struct IngestBatch: Sendable {
     }
 }
 
-/// The resource part of an OTLP request, written once and shared by every event under it.
+/// The resource part of an OTLP request, written once (redacted) and shared by every event under
+/// it; each event's redaction starts from the resource's, so its `pii` counts cover its whole body.
 struct ResourceContext {
     let service: String
     let json: [UInt8]
+    let redaction: EventRedaction
 
-    init(_ resource: OTLPResource) {
+    init(_ resource: OTLPResource, redactor: Redactor) {
         var service = "unknown_service"
         for attribute in resource.attributes where attribute.key == "service.name" {
             if let name = attribute.value.textValue, !name.isEmpty { service = name }
         }
         self.service = service
         var writer = JSONWriter(capacity: 256)
-        AttributeJSON.writeAttributes(nil, resource.attributes, into: &writer)
+        var redaction = EventRedaction(redactor)
+        AttributeJSON.writeAttributes(nil, resource.attributes, redaction: &redaction, into: &writer)
         json = writer.bytes
+        self.redaction = redaction
     }
 }

@@ -1,12 +1,14 @@
 internal import VigilCore
 internal import VigilOTLPProto
+internal import VigilSafety
 
 /// Turns OTLP log records into `log_record` events. A record without a timestamp takes its
-/// observed time, and failing that the time Vigil received it.
+/// observed time, and failing that the time Vigil received it. The body and every attribute value
+/// pass through the project's redactor; what was replaced is counted in the event's `pii` object.
 enum LogTranslator {
-    static func translate(_ request: OTLPExportLogsServiceRequest, projectID: Int64, receivedAtNanos: UInt64, into batch: inout IngestBatch) {
+    static func translate(_ request: OTLPExportLogsServiceRequest, projectID: Int64, receivedAtNanos: UInt64, redactor: Redactor, into batch: inout IngestBatch) {
         for resourceLogs in request.resourceLogs {
-            let resource = ResourceContext(resourceLogs.resource)
+            let resource = ResourceContext(resourceLogs.resource, redactor: redactor)
             for scopeLogs in resourceLogs.scopeLogs {
                 for record in scopeLogs.logRecords {
                     batch.events.append(event(record, resource: resource, scope: scopeLogs.scope, projectID: projectID, receivedAtNanos: receivedAtNanos))
@@ -17,6 +19,7 @@ enum LogTranslator {
 
     static func event(_ record: OTLPLogRecord, resource: ResourceContext, scope: OTLPInstrumentationScope, projectID: Int64, receivedAtNanos: UInt64) -> NewEvent {
         var writer = JSONWriter(capacity: 768)
+        var redaction = resource.redaction
         writer.beginObject()
         writer.string("service", resource.service)
         if record.timeUnixNano != 0 { writer.uint("time_ns", record.timeUnixNano) }
@@ -24,15 +27,16 @@ enum LogTranslator {
         if record.severityNumber != 0 { writer.int("severity_number", Int64(record.severityNumber)) }
         if !record.severityText.isEmpty { writer.string("severity_text", record.severityText) }
         if !record.eventName.isEmpty { writer.string("event_name", record.eventName) }
-        AttributeJSON.writeValue("body", record.hasBody ? record.body : nil, into: &writer)
-        AttributeJSON.writeAttributes("attributes", record.attributes, into: &writer)
+        AttributeJSON.writeValue("body", record.hasBody ? record.body : nil, scan: true, redaction: &redaction, into: &writer)
+        AttributeJSON.writeAttributes("attributes", record.attributes, redaction: &redaction, into: &writer)
         if !record.traceID.isEmpty { writer.string("trace_id", Hex.encode(record.traceID)) }
         if !record.spanID.isEmpty { writer.string("span_id", Hex.encode(record.spanID)) }
         if record.flags != 0 { writer.uint("flags", UInt64(record.flags)) }
         if record.droppedAttributesCount != 0 { writer.uint("dropped_attributes", UInt64(record.droppedAttributesCount)) }
         GenAIAttributes(record.attributes).write(into: &writer)
         writer.raw("resource", resource.json)
-        AttributeJSON.writeScope(scope, into: &writer)
+        AttributeJSON.writeScope(scope, redaction: &redaction, into: &writer)
+        redaction.writeCounts(into: &writer)
         writer.endObject()
         let body = writer.bytes
         let time = record.timeUnixNano != 0 ? record.timeUnixNano
@@ -41,7 +45,7 @@ enum LogTranslator {
             projectID: projectID,
             kind: .logRecord,
             occurredAtMicros: EventTime.micros(fromUnixNanos: time),
-            dedupKey: ContentKey.make(kind: .logRecord, body: body),
+            dedupKey: redaction.dedupKey(kind: .logRecord, body: body),
             body: body
         )
     }

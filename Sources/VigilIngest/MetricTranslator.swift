@@ -1,8 +1,10 @@
 internal import VigilCore
 internal import VigilOTLPProto
+internal import VigilSafety
 
 /// Turns OTLP metrics into one `metric_point` event per data point, for every OTLP metric type:
-/// gauge, sum, histogram, exponential histogram and summary.
+/// gauge, sum, histogram, exponential histogram and summary. Attribute values (of points,
+/// exemplars, scope and resource) pass through the project's redactor.
 enum MetricTranslator {
     /// What every point of one metric shares.
     private struct MetricContext {
@@ -15,9 +17,9 @@ enum MetricTranslator {
         let projectID: Int64
     }
 
-    static func translate(_ request: OTLPExportMetricsServiceRequest, projectID: Int64, into batch: inout IngestBatch) {
+    static func translate(_ request: OTLPExportMetricsServiceRequest, projectID: Int64, redactor: Redactor, into batch: inout IngestBatch) {
         for resourceMetrics in request.resourceMetrics {
-            let resource = ResourceContext(resourceMetrics.resource)
+            let resource = ResourceContext(resourceMetrics.resource, redactor: redactor)
             for scopeMetrics in resourceMetrics.scopeMetrics {
                 for metric in scopeMetrics.metrics {
                     translate(metric, resource: resource, scope: scopeMetrics.scope, projectID: projectID, into: &batch)
@@ -34,17 +36,17 @@ enum MetricTranslator {
         case .gauge(let gauge)?:
             let shared = context("gauge")
             for point in gauge.dataPoints {
-                add(shared, point.attributes, point.startTimeUnixNano, point.timeUnixNano, point.flags, into: &batch) { writeNumber(point, &$0) }
+                add(shared, point.attributes, point.startTimeUnixNano, point.timeUnixNano, point.flags, into: &batch) { writeNumber(point, &$0, &$1) }
             }
         case .sum(let sum)?:
             let shared = context("sum", sum.aggregationTemporality, sum.isMonotonic)
             for point in sum.dataPoints {
-                add(shared, point.attributes, point.startTimeUnixNano, point.timeUnixNano, point.flags, into: &batch) { writeNumber(point, &$0) }
+                add(shared, point.attributes, point.startTimeUnixNano, point.timeUnixNano, point.flags, into: &batch) { writeNumber(point, &$0, &$1) }
             }
         case .histogram(let histogram)?:
             let shared = context("histogram", histogram.aggregationTemporality)
             for point in histogram.dataPoints {
-                add(shared, point.attributes, point.startTimeUnixNano, point.timeUnixNano, point.flags, into: &batch) { writer in
+                add(shared, point.attributes, point.startTimeUnixNano, point.timeUnixNano, point.flags, into: &batch) { writer, redaction in
                     writer.uint("count", point.count)
                     if point.hasSum { writer.double("sum", point.sum) }
                     if point.hasMin { writer.double("min", point.min) }
@@ -55,13 +57,13 @@ enum MetricTranslator {
                     writer.beginArray("explicit_bounds")
                     for bound in point.explicitBounds { writer.double(nil, bound) }
                     writer.endArray()
-                    writeExemplars(point.exemplars, &writer)
+                    writeExemplars(point.exemplars, &writer, &redaction)
                 }
             }
         case .exponentialHistogram(let histogram)?:
             let shared = context("exponential_histogram", histogram.aggregationTemporality)
             for point in histogram.dataPoints {
-                add(shared, point.attributes, point.startTimeUnixNano, point.timeUnixNano, point.flags, into: &batch) { writer in
+                add(shared, point.attributes, point.startTimeUnixNano, point.timeUnixNano, point.flags, into: &batch) { writer, redaction in
                     writer.uint("count", point.count)
                     if point.hasSum { writer.double("sum", point.sum) }
                     if point.hasMin { writer.double("min", point.min) }
@@ -71,13 +73,13 @@ enum MetricTranslator {
                     writer.double("zero_threshold", point.zeroThreshold)
                     writeBuckets("positive", point.positive, &writer)
                     writeBuckets("negative", point.negative, &writer)
-                    writeExemplars(point.exemplars, &writer)
+                    writeExemplars(point.exemplars, &writer, &redaction)
                 }
             }
         case .summary(let summary)?:
             let shared = context("summary")
             for point in summary.dataPoints {
-                add(shared, point.attributes, point.startTimeUnixNano, point.timeUnixNano, point.flags, into: &batch) { writer in
+                add(shared, point.attributes, point.startTimeUnixNano, point.timeUnixNano, point.flags, into: &batch) { writer, redaction in
                     writer.uint("count", point.count)
                     writer.double("sum", point.sum)
                     writer.beginArray("quantiles")
@@ -102,7 +104,7 @@ enum MetricTranslator {
         _ time: UInt64,
         _ flags: UInt32,
         into batch: inout IngestBatch,
-        values: (inout JSONWriter) -> Void
+        values: (inout JSONWriter, inout EventRedaction) -> Void
     ) {
         if shared.metric.name.isEmpty {
             batch.reject("a data point's metric has no name")
@@ -113,6 +115,7 @@ enum MetricTranslator {
             return
         }
         var writer = JSONWriter(capacity: 768)
+        var redaction = shared.resource.redaction
         writer.beginObject()
         writer.string("service", shared.resource.service)
         writer.beginObject("metric")
@@ -123,26 +126,27 @@ enum MetricTranslator {
         if let temporality = shared.temporality { writer.string("temporality", temporalityName(temporality)) }
         if let monotonic = shared.monotonic { writer.bool("monotonic", monotonic) }
         writer.endObject()
-        AttributeJSON.writeAttributes("attributes", attributes, into: &writer)
+        AttributeJSON.writeAttributes("attributes", attributes, redaction: &redaction, into: &writer)
         if start != 0 { writer.uint("start_ns", start) }
         writer.uint("time_ns", time)
         if flags != 0 { writer.uint("flags", UInt64(flags)) }
-        values(&writer)
+        values(&writer, &redaction)
         GenAIAttributes(attributes).write(into: &writer)
         writer.raw("resource", shared.resource.json)
-        AttributeJSON.writeScope(shared.scope, into: &writer)
+        AttributeJSON.writeScope(shared.scope, redaction: &redaction, into: &writer)
+        redaction.writeCounts(into: &writer)
         writer.endObject()
         let body = writer.bytes
         batch.events.append(NewEvent(
             projectID: shared.projectID,
             kind: .metricPoint,
             occurredAtMicros: EventTime.micros(fromUnixNanos: time),
-            dedupKey: ContentKey.make(kind: .metricPoint, body: body),
+            dedupKey: redaction.dedupKey(kind: .metricPoint, body: body),
             body: body
         ))
     }
 
-    private static func writeNumber(_ point: OTLPNumberDataPoint, _ writer: inout JSONWriter) {
+    private static func writeNumber(_ point: OTLPNumberDataPoint, _ writer: inout JSONWriter, _ redaction: inout EventRedaction) {
         switch point.value {
         case .asInt(let number)?:
             writer.int("value", number)
@@ -153,7 +157,7 @@ enum MetricTranslator {
         case nil:
             writer.null("value")
         }
-        writeExemplars(point.exemplars, &writer)
+        writeExemplars(point.exemplars, &writer, &redaction)
     }
 
     private static func writeBuckets(_ key: String, _ buckets: OTLPExponentialHistogramDataPoint.Buckets, _ writer: inout JSONWriter) {
@@ -165,7 +169,7 @@ enum MetricTranslator {
         writer.endObject()
     }
 
-    private static func writeExemplars(_ exemplars: [OTLPExemplar], _ writer: inout JSONWriter) {
+    private static func writeExemplars(_ exemplars: [OTLPExemplar], _ writer: inout JSONWriter, _ redaction: inout EventRedaction) {
         guard !exemplars.isEmpty else { return }
         writer.beginArray("exemplars")
         for exemplar in exemplars {
@@ -178,7 +182,7 @@ enum MetricTranslator {
             }
             if !exemplar.traceID.isEmpty { writer.string("trace_id", Hex.encode(exemplar.traceID)) }
             if !exemplar.spanID.isEmpty { writer.string("span_id", Hex.encode(exemplar.spanID)) }
-            AttributeJSON.writeAttributes("filtered_attributes", exemplar.filteredAttributes, into: &writer)
+            AttributeJSON.writeAttributes("filtered_attributes", exemplar.filteredAttributes, redaction: &redaction, into: &writer)
             writer.endObject()
         }
         writer.endArray()

@@ -1,6 +1,7 @@
 internal import VigilCore
 internal import SwiftProtobuf
 internal import VigilOTLPProto
+public import VigilSafety
 
 /// Decodes an OTLP/HTTP export body (protobuf or OTLP JSON, already inflated) into events.
 /// The only place protobuf types are seen; what leaves is `NewEvent`s and counts.
@@ -8,21 +9,22 @@ public struct OTLPDecoder: Sendable {
     /// Makes a decoder.
     public init() {}
 
-    /// Decodes `body` as the export request of `signal` in `format`, for `projectID`.
+    /// Decodes `body` as the export request of `signal` in `format`, for `projectID`, redacting every
+    /// text the app wrote with `redactor` (the project's policy) before it is put in an event.
     /// - Parameter receivedAtNanos: the receipt time, used for log records that carry no time at all.
     /// - Throws: `VigilError` `.invalidInput` naming what is wrong with the body.
-    public func decode(signal: OTLPSignal, format: OTLPFormat, body: [UInt8], projectID: Int64, receivedAtNanos: UInt64) throws -> IngestBatch {
+    public func decode(signal: OTLPSignal, format: OTLPFormat, body: [UInt8], projectID: Int64, receivedAtNanos: UInt64, redactor: Redactor) throws -> IngestBatch {
         var batch = IngestBatch()
         switch signal {
         case .traces:
             let request: OTLPExportTraceServiceRequest = try parse(body, format: format, messageName: "ExportTraceServiceRequest")
-            SpanTranslator.translate(request, projectID: projectID, into: &batch)
+            SpanTranslator.translate(request, projectID: projectID, redactor: redactor, into: &batch)
         case .metrics:
             let request: OTLPExportMetricsServiceRequest = try parse(body, format: format, messageName: "ExportMetricsServiceRequest")
-            MetricTranslator.translate(request, projectID: projectID, into: &batch)
+            MetricTranslator.translate(request, projectID: projectID, redactor: redactor, into: &batch)
         case .logs:
             let request: OTLPExportLogsServiceRequest = try parse(body, format: format, messageName: "ExportLogsServiceRequest")
-            LogTranslator.translate(request, projectID: projectID, receivedAtNanos: receivedAtNanos, into: &batch)
+            LogTranslator.translate(request, projectID: projectID, receivedAtNanos: receivedAtNanos, redactor: redactor, into: &batch)
         }
         return batch
     }

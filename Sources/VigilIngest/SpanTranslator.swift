@@ -1,20 +1,22 @@
 internal import VigilCore
 internal import VigilOTLPProto
+internal import VigilSafety
 
 /// Turns OTLP spans into `span` events. A span's dedup key is its trace id and span id, so a
-/// retried export stores each span once.
+/// retried export stores each span once. Every text the app wrote (name, status message, event
+/// names, attribute values) passes through the project's redactor before it is written; what was
+/// replaced is counted in the event's `pii` object. Before that, the raw texts are checked for
+/// prompt injection and output manipulation (`SpanSafety`), and only the findings are written.
 enum SpanTranslator {
-    static func translate(_ request: OTLPExportTraceServiceRequest, projectID: Int64, into batch: inout IngestBatch) {
+    static func translate(_ request: OTLPExportTraceServiceRequest, projectID: Int64, redactor: Redactor, into batch: inout IngestBatch) {
         for (resourceIndex, resourceSpans) in request.resourceSpans.enumerated() {
-            let resource = ResourceContext(resourceSpans.resource)
+            let resource = ResourceContext(resourceSpans.resource, redactor: redactor)
             for scopeSpans in resourceSpans.scopeSpans {
-                var scopeWriter = JSONWriter(capacity: 64)
-                scopeWriter.beginObject()
-                AttributeJSON.writeScope(scopeSpans.scope, into: &scopeWriter)
-                scopeWriter.endObject()
                 for (spanIndex, span) in scopeSpans.spans.enumerated() {
                     if let problem = problem(with: span) {
-                        batch.reject("span \(spanIndex) of resource \(resourceIndex) (\(span.name.prefix(80))): \(problem)")
+                        // The name is redacted here too: the message goes back to the client and may be logged.
+                        let name = redactor.redact(String(span.name.prefix(80))).text
+                        batch.reject("span \(spanIndex) of resource \(resourceIndex) (\(name)): \(problem)")
                         continue
                     }
                     batch.events.append(event(span, resource: resource, scope: scopeSpans.scope, projectID: projectID))
@@ -37,12 +39,13 @@ enum SpanTranslator {
 
     static func event(_ span: OTLPSpan, resource: ResourceContext, scope: OTLPInstrumentationScope, projectID: Int64) -> NewEvent {
         var writer = JSONWriter(capacity: 1024)
+        var redaction = resource.redaction
         writer.beginObject()
         writer.string("service", resource.service)
         writer.string("trace_id", Hex.encode(span.traceID))
         writer.string("span_id", Hex.encode(span.spanID))
         if !span.parentSpanID.isEmpty { writer.string("parent_span_id", Hex.encode(span.parentSpanID)) }
-        writer.string("name", span.name)
+        writer.string("name", redaction.text(span.name))
         writer.string("kind", kindName(span.kind))
         writer.uint("start_ns", span.startTimeUnixNano)
         writer.uint("end_ns", span.endTimeUnixNano)
@@ -50,18 +53,18 @@ enum SpanTranslator {
         writer.int("duration_ns", span.startTimeUnixNano == 0 || span.endTimeUnixNano == 0 ? 0 : duration)
         writer.beginObject("status")
         writer.string("code", statusName(span.status.code))
-        if !span.status.message.isEmpty { writer.string("message", span.status.message) }
+        if !span.status.message.isEmpty { writer.string("message", redaction.text(span.status.message)) }
         writer.endObject()
         if !span.traceState.isEmpty { writer.string("trace_state", span.traceState) }
         if span.flags != 0 { writer.uint("flags", UInt64(span.flags)) }
-        AttributeJSON.writeAttributes("attributes", span.attributes, into: &writer)
+        AttributeJSON.writeAttributes("attributes", span.attributes, redaction: &redaction, into: &writer)
         if !span.events.isEmpty {
             writer.beginArray("events")
             for spanEvent in span.events {
                 writer.beginObject()
-                writer.string("name", spanEvent.name)
+                writer.string("name", redaction.text(spanEvent.name))
                 writer.uint("time_ns", spanEvent.timeUnixNano)
-                AttributeJSON.writeAttributes("attributes", spanEvent.attributes, into: &writer)
+                AttributeJSON.writeAttributes("attributes", spanEvent.attributes, redaction: &redaction, into: &writer)
                 writer.endObject()
             }
             writer.endArray()
@@ -73,7 +76,7 @@ enum SpanTranslator {
                 writer.string("trace_id", Hex.encode(link.traceID))
                 writer.string("span_id", Hex.encode(link.spanID))
                 if !link.traceState.isEmpty { writer.string("trace_state", link.traceState) }
-                AttributeJSON.writeAttributes("attributes", link.attributes, into: &writer)
+                AttributeJSON.writeAttributes("attributes", link.attributes, redaction: &redaction, into: &writer)
                 writer.endObject()
             }
             writer.endArray()
@@ -86,8 +89,11 @@ enum SpanTranslator {
             writer.endObject()
         }
         GenAIAttributes(span.attributes).write(into: &writer)
+        // From the attributes as sent; only scores, kinds and positions are written.
+        SpanSafety(span.attributes, redactor: redaction.redactor).write(scanner: SafetyScanner(policy: redaction.redactor.policy), into: &writer)
         writer.raw("resource", resource.json)
-        AttributeJSON.writeScope(scope, into: &writer)
+        AttributeJSON.writeScope(scope, redaction: &redaction, into: &writer)
+        redaction.writeCounts(into: &writer)
         writer.endObject()
 
         let start = span.startTimeUnixNano != 0 ? span.startTimeUnixNano : span.endTimeUnixNano

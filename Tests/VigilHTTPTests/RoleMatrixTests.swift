@@ -104,6 +104,8 @@ struct RoleMatrixTests {
         "POST /v1/logs": ingesters,
         "POST /api/v1/evaluations": ingesters,
         "POST /api/v1/embeddings": ingesters,
+        // Checks a text inline with the app's telemetry key; stores nothing.
+        "POST /api/v1/guard": ingesters,
         "GET /api/v1/events": readers,
         "GET /api/v1/summary": readers,
         "GET /api/v1/models/unpriced": readers,

@@ -4,6 +4,7 @@ import Testing
 import VigilCore
 import VigilIngest
 import VigilOTLPProto
+import VigilSafety
 
 @Suite("Metric and log decoding")
 struct MetricAndLogDecodingTests {
@@ -84,7 +85,7 @@ struct MetricAndLogDecodingTests {
 
     @Test("every OTLP metric type becomes one event per point with its values")
     func metricTypes() throws {
-        let batch = try decoder.decode(signal: .metrics, format: .protobuf, body: Fixture.bytes(metricsRequest()), projectID: 3, receivedAtNanos: 0)
+        let batch = try decoder.decode(signal: .metrics, format: .protobuf, body: Fixture.bytes(metricsRequest()), projectID: 3, receivedAtNanos: 0, redactor: .disabled)
         #expect(batch.events.count == 5)
         #expect(batch.rejected == 1)
         #expect(batch.rejectionMessage?.contains("no time_unix_nano") == true)
@@ -109,8 +110,8 @@ struct MetricAndLogDecodingTests {
     @Test("content dedup keys are stable for the same point and differ for different points")
     func contentKeys() throws {
         let body = try Fixture.bytes(metricsRequest())
-        let first = try decoder.decode(signal: .metrics, format: .protobuf, body: body, projectID: 3, receivedAtNanos: 0)
-        let second = try decoder.decode(signal: .metrics, format: .protobuf, body: body, projectID: 3, receivedAtNanos: 99)
+        let first = try decoder.decode(signal: .metrics, format: .protobuf, body: body, projectID: 3, receivedAtNanos: 0, redactor: .disabled)
+        let second = try decoder.decode(signal: .metrics, format: .protobuf, body: body, projectID: 3, receivedAtNanos: 99, redactor: .disabled)
         #expect(first.events.map(\.dedupKey) == second.events.map(\.dedupKey))
         #expect(Set(first.events.map(\.dedupKey)).count == first.events.count)
     }
@@ -131,7 +132,7 @@ struct MetricAndLogDecodingTests {
         resourceLogs.scopeLogs = [scope]
         var request = OTLPExportLogsServiceRequest()
         request.resourceLogs = [resourceLogs]
-        let batch = try decoder.decode(signal: .logs, format: .protobuf, body: Fixture.bytes(request), projectID: 1, receivedAtNanos: 5)
+        let batch = try decoder.decode(signal: .logs, format: .protobuf, body: Fixture.bytes(request), projectID: 1, receivedAtNanos: 5, redactor: .disabled)
         let event = try #require(batch.events.first)
         #expect(event.kind == .logRecord)
         #expect(event.occurredAtMicros == 1_764_400_000_000_000)

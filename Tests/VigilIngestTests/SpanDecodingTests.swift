@@ -3,6 +3,7 @@ import Testing
 import VigilCore
 import VigilIngest
 import VigilOTLPProto
+import VigilSafety
 
 @Suite("Span decoding and GenAI dialects")
 struct SpanDecodingTests {
@@ -24,7 +25,7 @@ struct SpanDecodingTests {
                 Fixture.attribute("app.flag", true),
             ], error: true),
         ])
-        let batch = try decoder.decode(signal: .traces, format: .protobuf, body: Fixture.bytes(request), projectID: 7, receivedAtNanos: 0)
+        let batch = try decoder.decode(signal: .traces, format: .protobuf, body: Fixture.bytes(request), projectID: 7, receivedAtNanos: 0, redactor: .disabled)
         #expect(batch.rejected == 0)
         let event = try #require(batch.events.first)
         #expect(batch.events.count == 1)
@@ -81,7 +82,7 @@ struct SpanDecodingTests {
             ]),
             Fixture.span(trace: 4, span: 1, name: "plain http", attributes: [Fixture.attribute("http.method", "GET")]),
         ])
-        let batch = try decoder.decode(signal: .traces, format: .protobuf, body: Fixture.bytes(request), projectID: 1, receivedAtNanos: 0)
+        let batch = try decoder.decode(signal: .traces, format: .protobuf, body: Fixture.bytes(request), projectID: 1, receivedAtNanos: 0, redactor: .disabled)
         #expect(batch.events.count == 3)
         let older = try #require(try object(batch.events[0])["genai"] as? [String: Any])
         #expect(older["provider"] as? String == "anthropic")
@@ -111,14 +112,14 @@ struct SpanDecodingTests {
                               {"key":"gen_ai.usage.input_tokens","value":{"intValue":"120"}}],
                 "unknownFutureField":{"ignored":true}}]}]}]}
             """
-        let fromJSON = try decoder.decode(signal: .traces, format: .json, body: Array(json.utf8), projectID: 1, receivedAtNanos: 0)
+        let fromJSON = try decoder.decode(signal: .traces, format: .json, body: Array(json.utf8), projectID: 1, receivedAtNanos: 0, redactor: .disabled)
         let request = Fixture.traces([
             Fixture.span(trace: 0x0A, span: 0x0B, name: "chat", attributes: [
                 Fixture.attribute("gen_ai.request.model", "gpt-4o"),
                 Fixture.attribute("gen_ai.usage.input_tokens", 120),
             ]),
         ])
-        let fromProtobuf = try decoder.decode(signal: .traces, format: .protobuf, body: Fixture.bytes(request), projectID: 1, receivedAtNanos: 0)
+        let fromProtobuf = try decoder.decode(signal: .traces, format: .protobuf, body: Fixture.bytes(request), projectID: 1, receivedAtNanos: 0, redactor: .disabled)
         #expect(fromJSON.events == fromProtobuf.events)
         #expect(fromJSON.events.count == 1)
     }
@@ -133,7 +134,7 @@ struct SpanDecodingTests {
         timeless.endTimeUnixNano = 0
         let good = Fixture.span(trace: 8, span: 1, name: "good", attributes: [])
         let request = Fixture.traces([shortTrace, zeroSpan, timeless, good])
-        let batch = try decoder.decode(signal: .traces, format: .protobuf, body: Fixture.bytes(request), projectID: 1, receivedAtNanos: 0)
+        let batch = try decoder.decode(signal: .traces, format: .protobuf, body: Fixture.bytes(request), projectID: 1, receivedAtNanos: 0, redactor: .disabled)
         #expect(batch.events.count == 1)
         #expect(batch.rejected == 3)
         let message = try #require(batch.rejectionMessage)
@@ -145,7 +146,7 @@ struct SpanDecodingTests {
     @Test("a span with a far-future time keeps it in the body and is stored at the partition bound")
     func skewedTime() throws {
         let request = Fixture.traces([Fixture.span(trace: 9, span: 1, name: "future", attributes: [], start: 9_000_000_000_000_000_000)])
-        let event = try #require(try decoder.decode(signal: .traces, format: .protobuf, body: Fixture.bytes(request), projectID: 1, receivedAtNanos: 0).events.first)
+        let event = try #require(try decoder.decode(signal: .traces, format: .protobuf, body: Fixture.bytes(request), projectID: 1, receivedAtNanos: 0, redactor: .disabled).events.first)
         #expect(event.occurredAtMicros == EventTime.latestMicros - 1)
         #expect(try object(event)["start_ns"] as? UInt64 == 9_000_000_000_000_000_000)
     }
@@ -162,7 +163,7 @@ struct SpanDecodingTests {
         ]
         for (format, body, mention) in cases {
             let error = #expect(throws: VigilError.self) {
-                try decoder.decode(signal: .traces, format: format, body: body, projectID: 1, receivedAtNanos: 0)
+                try decoder.decode(signal: .traces, format: format, body: body, projectID: 1, receivedAtNanos: 0, redactor: .disabled)
             }
             #expect(error?.code == .invalidInput)
             #expect(error?.message.contains(mention) == true, "\(error?.message ?? "")")
