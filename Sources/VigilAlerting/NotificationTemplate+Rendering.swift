@@ -37,7 +37,7 @@ struct TemplateRenderer {
                 switch value {
                 case .list(let items): pairs = items.enumerated().map { (TemplateValue.int($0.offset), $0.element) }
                 case .map(let entries): pairs = entries.sorted { $0.key < $1.key }.map { (TemplateValue.string($0.key), $0.value) }
-                case .null: pairs = []
+                case .null, .string(""): pairs = []
                 default: throw RenderError(message: "range over \(Self.describe(value)), which is not a list or map")
                 }
                 if pairs.isEmpty {
