@@ -30,7 +30,7 @@ enum NativeFixtures {
 
 @Suite("Slack Block Kit messages")
 struct SlackMessageTests {
-    func blocks(_ message: [String: Any]) throws -> [[String: Any]] {
+    func blockList(_ message: [String: Any]) throws -> [[String: Any]] {
         try #require(message["blocks"] as? [[String: Any]])
     }
 
@@ -39,7 +39,7 @@ struct SlackMessageTests {
         let data = SlackMessage.body(NativeFixtures.notification([NativeFixtures.alert(1), NativeFixtures.alert(2)]), externalURL: "https://vigil.example/")
         let message = try NativeFixtures.object(data)
         #expect(message["text"] as? String == "[FIRING:2] ChatLatencyHigh (service=chat)")
-        let blocks = try blocks(message)
+        let blocks = try blockList(message)
         #expect(blocks.map { $0["type"] as? String ?? "" } == ["header", "section", "section", "section", "actions"])
         let header = try #require(blocks[0]["text"] as? [String: Any])
         #expect(header["type"] as? String == "plain_text")
@@ -68,7 +68,7 @@ struct SlackMessageTests {
         let long = String(repeating: "x", count: 5000)
         let alerts = (0..<120).map { NativeFixtures.alert($0, summary: long) }
         let message = try NativeFixtures.object(SlackMessage.body(NativeFixtures.notification(alerts), externalURL: "https://vigil.example"))
-        let blocks = try blocks(message)
+        let blocks = try blockList(message)
         #expect(blocks.count <= SlackMessage.maxBlocks)
         let note = try #require(blocks.first { $0["type"] as? String == "context" })
         let noteText = try #require((note["elements"] as? [[String: Any]])?.first?["text"] as? String)
@@ -88,7 +88,7 @@ struct SlackMessageTests {
     func maxAlerts() throws {
         let alerts = (0..<5).map { NativeFixtures.alert($0) }
         let message = try NativeFixtures.object(SlackMessage.body(NativeFixtures.notification(alerts), externalURL: "https://v", maxAlerts: 2))
-        let blocks = try blocks(message)
+        let blocks = try blockList(message)
         #expect(blocks.filter { $0["type"] as? String == "section" }.count == 3)
         #expect(blocks.contains { $0["type"] as? String == "context" })
     }
