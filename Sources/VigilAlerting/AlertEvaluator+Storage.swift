@@ -115,14 +115,38 @@ extension AlertEvaluator {
         _ = try await EventLogWriter.appendInTransaction(events, on: transaction, knownPartitions: [], logger: logger)
     }
 
-    /// One outbox row for `notification`, in the body `receiver` takes.
+    /// One outbox row for `notification`, in the body `receiver` takes. A `body_template` that
+    /// cannot be rendered for this notification makes a dead row that says why, so the failure
+    /// shows in the deliveries and does not stop the evaluation.
     func enqueue(_ notification: GroupNotification, to receiver: Receiver, projectID: Int64, at now: Date, on transaction: PostgresConnection) async throws {
-        let body: Data
+        var body = Data()
+        var failure: String?
         switch receiver.kind {
         case .webhook:
-            body = WebhookPayload(notification, externalURL: configuration.externalURL, maxAlerts: receiver.maxAlerts).encoded()
+            let payload = WebhookPayload(notification, externalURL: configuration.externalURL, maxAlerts: receiver.maxAlerts)
+            if let template = receiver.bodyTemplate {
+                do {
+                    body = try template.render(TemplateData(payload))
+                } catch {
+                    failure = "body_template of receiver \(receiver.name) cannot be rendered: \(error.message)"
+                }
+            } else {
+                body = payload.encoded()
+            }
         case .alertmanager:
             body = PostableAlert.body(notification.alerts, validUntil: PostableAlert.validUntil(now: now, evaluationInterval: configuration.interval))
+        case .slack:
+            body = SlackMessage.body(notification, externalURL: configuration.externalURL, maxAlerts: receiver.maxAlerts)
+        case .pagerduty:
+            body = PagerDutyEvent.body(notification, externalURL: configuration.externalURL, maxAlerts: receiver.maxAlerts)
+        }
+        if let failure {
+            logger.error("notification body not rendered", metadata: ["vigil.receiver": "\(receiver.name)", "vigil.error": "\(failure)"])
+            try await transaction.query("""
+                INSERT INTO alert_outbox (project_id, delivery_id, receiver, group_key, alert_status, body, status, last_error)
+                VALUES (\(projectID), \(UUID().uuidString.lowercased()), \(receiver.name), \(notification.groupKey), \(notification.status.rawValue), \(ByteBuffer(bytes: body)), 'dead', \(failure))
+                """, logger: logger)
+            return
         }
         try await transaction.query("""
             INSERT INTO alert_outbox (project_id, delivery_id, receiver, group_key, alert_status, body)

@@ -30,11 +30,13 @@ public enum RuleChecker {
             }
             receiverDefinitions[name] = parsed.nameLocation
             receivers.append(parsed.receiver)
-            if let environment, let variable = parsed.receiver.secretEnv, parsed.receiver.secret(in: environment) == nil {
-                problems.append(RuleProblem(
-                    .missingSecret, at: parsed.secretEnvLocation ?? parsed.nameLocation,
-                    "environment variable \(variable), named by secret_env of receiver \"\(name)\", is not set"
-                ))
+            if let environment {
+                for (field, variable) in parsed.receiver.requiredVariables where (environment[variable] ?? "").isEmpty {
+                    problems.append(RuleProblem(
+                        .missingSecret, at: parsed.variableLocations[field] ?? parsed.nameLocation,
+                        "environment variable \(variable), named by \(field) of receiver \"\(name)\", is not set"
+                    ))
+                }
             }
         }
 

@@ -9,7 +9,8 @@ struct RuleFileParser {
     struct ParsedReceiver {
         var receiver: Receiver
         var nameLocation: SourceLocation
-        var secretEnvLocation: SourceLocation?
+        /// Where each `*_env` field's variable name is written, by field.
+        var variableLocations: [String: SourceLocation]
     }
 
     /// A rule and where its parts are; `sloName` is resolved by the checker.

@@ -39,6 +39,12 @@ public final class RuleStore: Sendable {
         return secret
     }
 
+    /// What a delivery to `receiver` needs from the environment (URL, secret, routing key); an
+    /// error naming each variable that is missing.
+    public func credentials(of receiver: Receiver) throws(RuleCheckFailure) -> Receiver.Credentials {
+        try receiver.credentials(in: environment)
+    }
+
     /// Reads the files again; on problems keeps the rules in force and throws them.
     @discardableResult
     public func reload() throws(RuleCheckFailure) -> RuleSet {

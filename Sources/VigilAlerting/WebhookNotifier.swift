@@ -94,20 +94,28 @@ public struct WebhookNotifier: Service {
                 try await mark(projectID, id, .dead(reason: "receiver \(receiverName) is no longer in the rule files"), attempts: attempts, on: transaction)
                 return true
             }
-            let secret: String?
-            switch Result(catching: { () throws(RuleCheckFailure) -> String? in receiver.kind == .webhook ? try rules.secret(of: receiver) : nil }) {
+            let credentials: Receiver.Credentials
+            switch Result(catching: { () throws(RuleCheckFailure) -> Receiver.Credentials in try rules.credentials(of: receiver) }) {
             case .success(let found):
-                secret = found
+                credentials = found
             case .failure(let failure):
-                // The reason is shown to the project's keys, which may not learn the variable's
-                // name (only the operator may); the log, for the operator, says which it is.
-                logger.warning("webhook receiver without its secret", metadata: [
+                // The reason is shown to the project's keys, which may not learn the variables'
+                // names (only the operator may); the log, for the operator, says which they are.
+                logger.warning("receiver without its environment", metadata: [
                     "vigil.receiver": "\(receiverName)", "vigil.problem": "\(failure.problems.map(\.message).joined(separator: "; "))",
                 ])
-                try await mark(projectID, id, .dead(reason: "receiver \(receiverName) has no signing secret: the environment variable its secret_env names is not set (the server log and an operator key's GET /api/v1/rules name it)"), attempts: attempts, on: transaction)
+                let onlySecret = failure.problems.count == 1 && failure.problems[0].message.contains("(its secret_env)")
+                let reason = onlySecret
+                    ? "receiver \(receiverName) has no signing secret: the environment variable its secret_env names is not set (the server log and an operator key's GET /api/v1/rules name it)"
+                    : "receiver \(receiverName) cannot be sent to: an environment variable it names (url_env, secret_env or routing_key_env) is not set or not valid (the server log and an operator key's GET /api/v1/rules name it)"
+                try await mark(projectID, id, .dead(reason: reason), attempts: attempts, on: transaction)
                 return true
             }
-            let request = WebhookRequest.make(receiver: receiver, body: Data(body.readableBytesView), deliveryID: deliveryID, secret: secret)
+            var payload = Data(body.readableBytesView)
+            if receiver.kind == .pagerduty, let routingKey = credentials.routingKey {
+                payload = PagerDutyEvent.withRoutingKey(payload, routingKey: routingKey)
+            }
+            let request = WebhookRequest.make(receiver: receiver, credentials: credentials, body: payload, deliveryID: deliveryID)
             let outcome = await send(request, with: client)
             var random = SystemRandomNumberGenerator()
             let decision = policy.decide(outcome, attempt: attempts + 1, createdAt: Date(timeIntervalSince1970: Double(createdMicros) / 1e6), now: Date(), using: &random)

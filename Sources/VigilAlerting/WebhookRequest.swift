@@ -42,10 +42,20 @@ public struct WebhookRequest: Sendable, Hashable {
         make(receiver: receiver, body: PostableAlert.body(alerts, validUntil: validUntil), deliveryID: deliveryID, secret: nil)
     }
 
-    /// The request for a `body` prepared earlier (kept in the outbox), signed when `secret` is given.
+    /// The request for a `body` prepared earlier (kept in the outbox), signed when `secret` is
+    /// given, to the URL in the rule file (for receivers whose URL is not in the environment).
     public static func make(receiver: Receiver, body: Data, deliveryID: String, secret: String?) -> WebhookRequest {
+        let endpoint = receiver.endpoint ?? receiver.endpoint(for: Receiver.pagerDutyEventsURL)
+        return make(receiver: receiver, credentials: Receiver.Credentials(endpoint: endpoint, secret: secret), body: body, deliveryID: deliveryID)
+    }
+
+    /// The request for a `body` prepared earlier, with what the environment gave the receiver
+    /// (`receiver.credentials(in:)`): its URL, and its secret to sign with. The content type is
+    /// the receiver's `content_type` for a `body_template`, else JSON.
+    public static func make(receiver: Receiver, credentials: Receiver.Credentials, body: Data, deliveryID: String) -> WebhookRequest {
+        let contentType = receiver.kind == .webhook && receiver.bodyTemplate != nil ? receiver.contentType : "application/json"
         var headers: [(name: String, value: String)] = [
-            ("Content-Type", "application/json"),
+            ("Content-Type", contentType),
             ("User-Agent", "Vigil"),
         ]
         for (name, value) in receiver.headers.sorted(by: { $0.key < $1.key })
@@ -56,10 +66,10 @@ public struct WebhookRequest: Sendable, Hashable {
             headers[1] = ("User-Agent", userAgent.value)
         }
         headers.append((deliveryHeader, deliveryID))
-        if let secret {
+        if let secret = credentials.secret {
             headers.append((WebhookSigner.headerName, WebhookSigner.signature(body: body, secret: secret)))
         }
-        return WebhookRequest(url: receiver.endpoint, headers: headers, body: body, timeout: receiver.timeout)
+        return WebhookRequest(url: credentials.endpoint, headers: headers, body: body, timeout: receiver.timeout)
     }
 
     /// Whether two requests are the same, header for header.

@@ -141,11 +141,20 @@ public struct AlertsController: Sendable {
         writer.beginObject()
         writer.string("name", receiver.name)
         writer.string("kind", receiver.kind.rawValue)
-        writer.string("url", receiver.url.absoluteString)
+        if let url = receiver.url { writer.string("url", url.absoluteString) } else { writer.null("url") }
+        if let urlEnv = receiver.urlEnv { writer.string("url_env", urlEnv) } else { writer.null("url_env") }
         writer.beginObject("headers")
         for (name, value) in receiver.headers.sorted(by: { $0.key < $1.key }) { writer.string(name, value) }
         writer.endObject()
         if let secretEnv = receiver.secretEnv { writer.string("secret_env", secretEnv) } else { writer.null("secret_env") }
+        if let routingKeyEnv = receiver.routingKeyEnv { writer.string("routing_key_env", routingKeyEnv) } else { writer.null("routing_key_env") }
+        if let template = receiver.bodyTemplate {
+            writer.string("body_template", template.source)
+            writer.string("content_type", receiver.contentType)
+        } else {
+            writer.null("body_template")
+            writer.null("content_type")
+        }
         writer.string("timeout", DurationText.format(receiver.timeout))
         writer.bool("send_resolved", receiver.sendResolved)
         writer.int("max_alerts", Int64(receiver.maxAlerts))

@@ -131,8 +131,8 @@ struct Demo: AsyncParsableCommand {
         }
         var addresses: [WebhookReceiver.Address] = []
         for receiver in receivers where receiver.kind == .webhook {
-            guard let host = receiver.url.host, ["127.0.0.1", "localhost", "::1"].contains(host) else { continue }
-            let port = receiver.url.port ?? (receiver.url.scheme == "https" ? 443 : 80)
+            guard let url = receiver.url, let host = url.host, ["127.0.0.1", "localhost", "::1"].contains(host) else { continue }
+            let port = url.port ?? (url.scheme == "https" ? 443 : 80)
             if let index = addresses.firstIndex(where: { $0.host == host && $0.port == port }) {
                 addresses[index].receivers.append(receiver.name)
             } else {
