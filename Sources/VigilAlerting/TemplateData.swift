@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// The data a receiver's `body_template` is rendered over: what Alertmanager gives its
 /// notification templates — `.Receiver`, `.Status`, `.Alerts` (each with `.Status`, `.Labels`,

@@ -220,10 +220,14 @@ enum OpenAPIDocument {
             "type": "object",
             "properties": {
               "name": {"type": "string"},
-              "kind": {"type": "string"},
-              "url": {"type": "string"},
+              "kind": {"type": "string", "enum": ["webhook", "alertmanager", "slack", "pagerduty"]},
+              "url": {"type": ["string", "null"], "description": "null when url_env gives it"},
+              "url_env": {"type": ["string", "null"], "description": "the environment variable holding the URL (never the URL itself)"},
               "headers": {"type": "object", "additionalProperties": {"type": "string"}},
               "secret_env": {"type": ["string", "null"]},
+              "routing_key_env": {"type": ["string", "null"], "description": "pagerduty: the environment variable holding the integration key"},
+              "body_template": {"type": ["string", "null"], "description": "webhook: the Go template of the body"},
+              "content_type": {"type": ["string", "null"]},
               "timeout": {"type": "string"},
               "send_resolved": {"type": "boolean"},
               "max_alerts": {"type": "integer"}

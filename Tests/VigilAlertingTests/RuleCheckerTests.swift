@@ -63,7 +63,7 @@ struct RuleCheckerTests {
         #expect(hook.secret(in: ["VIGIL_ONCALL_WEBHOOK_SECRET": "s3cret"]) == "s3cret")
         #expect(hook.secret(in: [:]) == nil)
         let manager = try #require(set.receiver(named: "alertmanager"))
-        #expect(manager.endpoint.absoluteString == "http://127.0.0.1:9093/api/v2/alerts")
+        #expect(manager.endpoint?.absoluteString == "http://127.0.0.1:9093/api/v2/alerts")
         #expect(manager.timeout == .seconds(5))
         #expect(set.receiver(named: "team-chat")?.sendResolved == false)
         #expect(set.receiver(named: "team-chat")?.maxAlerts == 10)
