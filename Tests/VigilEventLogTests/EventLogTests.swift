@@ -72,9 +72,9 @@ struct EventLogTests {
             "DELETE FROM events",
             "DELETE FROM events WHERE seq < 0",
             "TRUNCATE events",
-            "UPDATE events_2025m11 SET kind = 'x'",
-            "DELETE FROM events_2025m11",
-            "TRUNCATE events_2025m11",
+            "UPDATE events_2025m11d29 SET kind = 'x'",
+            "DELETE FROM events_2025m11d29",
+            "TRUNCATE events_2025m11d29",
         ]
         for statement in statements {
             await #expect(throws: (any Error).self, "\(statement)") {
@@ -126,7 +126,7 @@ struct EventLogTests {
             return try await EventLogWriter.append(events, on: connection, logger: test.logger).outcome
         }
         #expect(outcome.inserted == 4)
-        for name in ["events_2000m01", "events_2025m11", "events_2096m10", "events_2099m12"] {
+        for name in ["events_2000m01", "events_2025m11d29", "events_2096m10", "events_2099m12"] {
             #expect(try await test.scalar("SELECT count(*) FROM \(name)") == 1, "\(name)")
         }
     }
