@@ -215,3 +215,25 @@ BEGIN
     bytes_freed := size_before - pg_total_relation_size(partition_name::regclass);
 END
 $$;
+
+-- Appends one of Vigil's own facts inside the caller's statement, by the append protocol: the
+-- append lock (`append_lock`) held to commit, the day's partition ensured, the sequence number
+-- taken under the lock, readers notified. For a change and its audit event in one statement
+-- (`PUT /api/v1/retention`). Returns the sequence number, NULL for a duplicate.
+CREATE FUNCTION vigil_append_fact(project bigint, kind text, dedup_key bytea, body jsonb, append_lock bigint) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    stored bigint;
+BEGIN
+    PERFORM pg_advisory_xact_lock(append_lock);
+    PERFORM vigil_ensure_event_partition(now());
+    INSERT INTO events (project_id, seq, kind, occurred_at, received_at, dedup_key, body)
+    VALUES (project, nextval('event_seq'), kind, now(), now(), dedup_key, body)
+    ON CONFLICT DO NOTHING
+    RETURNING seq INTO stored;
+    IF stored IS NOT NULL THEN
+        PERFORM pg_notify('vigil_events', stored::text);
+    END IF;
+    RETURN stored;
+END
+$$;
