@@ -28,7 +28,7 @@ public enum RetentionSettings {
         }
         let event = audit.event()
         let body = String(decoding: event.body, as: UTF8.self)
-        try await executor.execute("""
+        let rows = try await executor.execute("""
             WITH changed AS (
                 INSERT INTO project_retention (project_id, days) VALUES (\(projectID), \(days)::integer)
                 ON CONFLICT (project_id) DO UPDATE SET days = EXCLUDED.days, updated_at = now()
@@ -37,5 +37,6 @@ public enum RetentionSettings {
             SELECT vigil_append_fact(project_id, \(EventKind.audit.rawValue), \(ByteBuffer(bytes: event.dedupKey)), \(body)::jsonb, \(AdvisoryLock.append))
             FROM changed
             """, logger: logger)
+        for try await _ in rows {}
     }
 }

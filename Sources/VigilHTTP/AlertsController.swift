@@ -251,6 +251,7 @@ public struct AlertsController: Sendable {
         try InputText.check(input.createdBy ?? "", "createdBy")
         let id = try await alerts.createSilence(projectID: principal.projectID, matchers: matchers, startsAtMicros: starts, endsAtMicros: ends,
                                                 comment: comment, createdBy: input.createdBy ?? "")
+        context.audit?.name(target: String(id))
         return Response.json("{\"id\":\(id)}")
     }
 

@@ -39,9 +39,11 @@ public enum VigilRouter {
         public var dashboards: DashboardsController?
         /// Computes and stores the drift reports asked for now (`POST /api/v1/drift/reports`; not offered without it).
         public var driftScheduler: DriftScheduler?
+        /// Days a project's raw events are kept unless it has its own (`VIGIL_RETENTION_DAYS`).
+        public var retentionDays: Int
 
         /// Bundles the dependencies.
-        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet()), driftScheduler: DriftScheduler? = nil, dashboards: DashboardsController? = nil, readiness: Readiness = Readiness()) {
+        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet()), driftScheduler: DriftScheduler? = nil, dashboards: DashboardsController? = nil, readiness: Readiness = Readiness(), retentionDays: Int = 30) {
             self.readiness = readiness
             self.appender = appender
             self.keys = keys
@@ -54,6 +56,7 @@ public enum VigilRouter {
             self.rules = rules
             self.driftScheduler = driftScheduler
             self.dashboards = dashboards
+            self.retentionDays = retentionDays
         }
     }
 
@@ -73,7 +76,7 @@ public enum VigilRouter {
         router.get("/openapi.json") { _, _ in
             Response.json(OpenAPIDocument.json)
         }
-        let guards = RouteGuards(router: router, keys: dependencies.keys)
+        let guards = RouteGuards(router: router, keys: dependencies.keys, appender: dependencies.appender)
         OTLPController(appender: dependencies.appender, configuration: dependencies.configuration).addRoutes(to: guards[.ingestTelemetry])
         EvaluationsController(appender: dependencies.appender, maxBodyBytes: dependencies.configuration.maxBodyBytes).addRoutes(to: guards[.ingestTelemetry])
         let drift = DriftStore(executor: dependencies.database, logger: Logger(label: "vigil.drift"))
@@ -86,5 +89,7 @@ public enum VigilRouter {
         AlertsController(alerts: AlertReader(executor: dependencies.database, logger: Logger(label: "vigil.alerts")), rules: dependencies.rules)
             .addRoutes(to: guards)
         dependencies.dashboards?.addRoutes(to: guards)
+        AuditController(audit: AuditReader(executor: dependencies.database, logger: Logger(label: "vigil.audit"))).addRoutes(to: guards)
+        RetentionController(executor: dependencies.database, defaultDays: dependencies.retentionDays).addRoutes(to: guards)
     }
 }

@@ -8,11 +8,14 @@ public struct VigilRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The verified caller; nil before authentication and on public routes.
     public var principal: Principal?
+    /// Set by the audit middleware on audited routes, for the handler to fill in.
+    public var audit: AuditNote?
 
     /// Makes a context for a new request.
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.principal = nil
+        self.audit = nil
     }
 
     /// The caller, or an `.unauthenticated` error for a route the auth middleware did not guard.
