@@ -14,7 +14,7 @@ public struct ProcessorCatalog: Sendable {
     }
 
     /// Every processor's name, in the order they run.
-    public static let names = ["rollup", "samples"]
+    public static let names = ["rollup", "samples", "audit"]
 
     /// Every processor.
     /// - Throws: `.configuration` when the price table cannot be loaded.
@@ -28,6 +28,7 @@ public struct ProcessorCatalog: Sendable {
         switch name {
         case "rollup": return RollupProcessor(prices: try configuration.loadPrices())
         case "samples": return SamplesProcessor()
+        case "audit": return AuditProcessor()
         default: throw VigilError(.invalidInput, "no processor named \(name); processors: \(Self.names.joined(separator: ", "))")
         }
     }

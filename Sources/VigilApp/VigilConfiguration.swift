@@ -73,6 +73,10 @@ public struct VigilConfiguration: Sendable {
     public var redaction = Redaction()
     /// The drift slice: report interval and windows.
     public var drift = DriftScheduler.Configuration()
+    /// Retention: raw events per project (`VIGIL_RETENTION_DAYS`, default 30), how often it runs
+    /// (`VIGIL_RETENTION_INTERVAL_SECONDS`, default 3600) and the audit trail's
+    /// (`VIGIL_AUDIT_RETENTION_DAYS`, default 400); the other projections keep `RetentionService` defaults.
+    public var retention = RetentionService.Configuration()
     /// The storage slice.
     public var storage = Storage()
     /// The alerting slice.
@@ -130,6 +134,12 @@ public struct VigilConfiguration: Sendable {
         configuration.alerting.evaluator.interval = .seconds(try env.integer("VIGIL_EVALUATION_INTERVAL", default: 15, range: 1...86_400))
         if let external = env["VIGIL_EXTERNAL_URL"], !external.isEmpty { configuration.alerting.evaluator.externalURL = external }
         configuration.alerting.environment = environment
+        configuration.retention.defaultDays = try env.integer("VIGIL_RETENTION_DAYS", default: configuration.retention.defaultDays, range: 1...3650)
+        configuration.retention.interval = .seconds(try env.integer("VIGIL_RETENTION_INTERVAL_SECONDS", default: 3600, range: 10...604_800))
+        let auditDays = try env.integer("VIGIL_AUDIT_RETENTION_DAYS", default: 400, range: 1...36_500)
+        for index in configuration.retention.projections.indices where configuration.retention.projections[index].table == "audit_log" {
+            configuration.retention.projections[index].days = auditDays
+        }
         configuration.drift.interval = .seconds(try env.integer("VIGIL_DRIFT_INTERVAL", default: 300, range: 1...86_400))
         configuration.drift.currentWindow = .seconds(try env.integer("VIGIL_DRIFT_WINDOW", default: 3600, range: 60...31_536_000))
         configuration.drift.referenceWindow = .seconds(try env.integer("VIGIL_DRIFT_REFERENCE", default: 7 * 86_400, range: 60...31_536_000))

@@ -81,7 +81,8 @@ public struct VigilServer: Sendable {
             driftScheduler: driftScheduler,
             dashboards: dashboards,
             readiness: readiness,
-            redaction: redaction
+            redaction: redaction,
+            retentionDays: configuration.retention.defaultDays
         ))
         WebUI.addRoutes(to: router, .init(
             database: client,
@@ -108,6 +109,7 @@ public struct VigilServer: Sendable {
             services.append(driftScheduler)
             services.append(AlertEvaluator(database: database, rules: rules, configuration: configuration.alerting.evaluator, readiness: readiness, logger: logger))
             services.append(WebhookNotifier(database: database, rules: rules, logger: logger))
+            services.append(RetentionService(database: database, configuration: configuration.retention, logger: logger))
         }
         if roles.contains(.collector) {
             services += [appender, application]

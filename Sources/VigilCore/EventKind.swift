@@ -31,6 +31,13 @@ public struct EventKind: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// A drift report was computed for a feature.
     public static let driftReport = EventKind(rawValue: "drift_report")
 
+    /// An operate, admin or operator action, or a key made or revoked with the CLI: who, what,
+    /// on which target, with what outcome (`AuditRecord`).
+    public static let audit = EventKind(rawValue: "audit")
+    /// Retention removed a partition of the log, or some projects' rows from it: the range, the
+    /// rows per project and the bytes freed.
+    public static let retentionApplied = EventKind(rawValue: "retention_applied")
+
     /// The stored name.
     public var description: String { rawValue }
 }

@@ -8,7 +8,7 @@ public enum Permission: String, Sendable, CaseIterable, Codable {
     /// On-call actions in the key's project: create and expire silences, pin drift baselines, ask
     /// for a drift report now, retry a notification. Each appends to the log.
     case operateProject = "operate_project"
-    /// Administer the key's project: import and delete its dashboards.
+    /// Administer the key's project: import and delete its dashboards, set its retention.
     case administerProject = "administer_project"
     /// List the alerting rules: a project key sees the rules that apply to its project with their
     /// receivers by name only; a key that may also `viewReceiverDetails` sees every rule and receiver.
@@ -17,6 +17,8 @@ public enum Permission: String, Sendable, CaseIterable, Codable {
     case viewReceiverDetails = "view_receiver_details"
     /// Re-read the rule files, for every project of the instance.
     case reloadRules = "reload_rules"
+    /// Read the audit trail: a project admin its project's, the instance's operator every project's.
+    case readAudit = "read_audit"
 
     /// The roles that hold this permission, in `Role.allCases` order (for error messages and documents).
     public var roles: [Role] {

@@ -11,10 +11,11 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     /// and notification retries.
     case operate
     /// Everything a project can do: what `ingest`, `read` and `operate` do, plus dashboards
-    /// import and delete (keys are made and revoked with the CLI).
+    /// import and delete, retention, and its project's audit trail (keys are made and revoked with the CLI).
     case admin
     /// The instance's global configuration: rule reload and the full list of rules and receivers
-    /// (URLs, header values, secret variable names). It sees no project's data.
+    /// (URLs, header values, secret variable names), and every project's audit trail. It sees no
+    /// project's telemetry.
     case `operator`
 
     /// The permissions of the role: the role matrix.
@@ -27,9 +28,9 @@ public enum Role: String, Sendable, CaseIterable, Codable {
         case .operate:
             [.readProject, .listRules, .operateProject]
         case .admin:
-            [.ingestTelemetry, .readProject, .listRules, .operateProject, .administerProject]
+            [.ingestTelemetry, .readProject, .listRules, .operateProject, .administerProject, .readAudit]
         case .operator:
-            [.listRules, .viewReceiverDetails, .reloadRules]
+            [.listRules, .viewReceiverDetails, .reloadRules, .readAudit]
         }
     }
 

@@ -4,7 +4,7 @@ public import PostgresNIO
 public import VigilCore
 
 /// The append protocol, shared by the group-committing appender and the CLI. One transaction:
-/// take the append lock, make sure the month partitions exist, insert the batch (bound as arrays)
+/// take the append lock, make sure the day partitions exist, insert the batch (bound as arrays)
 /// into `events` with sequence numbers in order (dropping retried duplicates), NOTIFY.
 /// Because every append holds the same transaction-scoped advisory lock, sequence numbers
 /// become visible in the order they were taken: a reader that reads `seq > last` never skips one.
@@ -37,7 +37,7 @@ public enum EventLogWriter {
     }
 
     /// Appends `events` inside the caller's open transaction (which then holds the append lock
-    /// until it ends). Returns the outcome and the months whose partitions now exist.
+    /// until it ends). Returns the outcome and the days (since the epoch) whose partitions now exist.
     public static func appendInTransaction(
         _ events: [NewEvent],
         on connection: PostgresConnection,
@@ -45,14 +45,19 @@ public enum EventLogWriter {
         logger: Logger
     ) async throws -> (outcome: Outcome, partitions: Set<Int>) {
         try await connection.query("SELECT pg_advisory_xact_lock(\(AdvisoryLock.append))", logger: logger)
-        var partitions = knownPartitions
+        // Retention drops partitions older than yesterday (holding the append lock), so only
+        // yesterday's and later days are remembered; an older day is ensured on every append.
+        let yesterday = DayIndex(micros: EventTime.nowMicros()).value - 1
+        var partitions = knownPartitions.filter { $0 >= yesterday }
+        var ensuredNow = Set<Int>()
         for event in events {
-            let month = MonthIndex(micros: event.occurredAtMicros)
-            if partitions.insert(month.value).inserted {
+            let day = DayIndex(micros: event.occurredAtMicros)
+            if !partitions.contains(day.value), ensuredNow.insert(day.value).inserted {
                 try await connection.query(
-                    "SELECT vigil_ensure_event_partition('epoch'::timestamptz + \(month.startMicros)::float8 * interval '1 microsecond')",
+                    "SELECT vigil_ensure_event_partition(vigil_ts(\(day.startMicros)))",
                     logger: logger
                 )
+                if day.value >= yesterday { partitions.insert(day.value) }
             }
         }
         guard !events.isEmpty else { return (Outcome(inserted: 0, lastSeq: 0), partitions) }
@@ -94,18 +99,14 @@ public enum EventLogWriter {
     }
 }
 
-/// A calendar month (UTC) as one integer, year × 12 + month − 1, and where it starts.
-struct MonthIndex: Hashable {
+/// A UTC day, the log's partition (migration 0017), as days since the epoch, and where it starts.
+struct DayIndex: Hashable {
     let value: Int
 
     init(micros: Int64) {
-        let (year, month, _) = CivilTime.date(fromDays: Int(micros.floorDivided(by: 86_400_000_000)))
-        value = year * 12 + (month - 1)
+        value = Int(micros.floorDivided(by: 86_400_000_000))
     }
 
-    /// Microseconds since the epoch at 00:00 UTC on the first of the month.
-    var startMicros: Int64 {
-        let year = value.floorDivided(by: 12)
-        return Int64(CivilTime.days(year: year, month: value - year * 12 + 1, day: 1)) * 86_400_000_000
-    }
+    /// Microseconds since the epoch at 00:00 UTC on the day.
+    var startMicros: Int64 { Int64(value) * 86_400_000_000 }
 }

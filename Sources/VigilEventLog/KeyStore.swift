@@ -10,7 +10,8 @@ public import VigilCore
 /// is refused without a query; an unknown well-formed one is remembered (`UnknownKeyCache`, at
 /// most 10,000, for the same time to live), so repeating it does not reach the database either,
 /// and a key created meanwhile starts working within that time. Instance-wide keys (role
-/// `operator`) belong to `InstanceProject`; every other key to a project of its own.
+/// `operator`) belong to `InstanceProject`; every other key to a project of its own. Making and
+/// revoking a key (the CLI's work) is audited in the same transaction, with `cli` as the actor.
 public final class KeyStore: Sendable {
     /// A key as listed: everything but the secret.
     public struct KeyInfo: Sendable, Equatable {
@@ -144,6 +145,9 @@ public final class KeyStore: Sendable {
             facts.append(fact(.keyCreated, projectID: projectID, fields: [
                 ("key_id", String(keyID)), ("lookup", key.lookup), ("role", role.rawValue), ("name", name),
             ]))
+            facts.append(AuditRecord(projectID: projectID, projectName: project ?? InstanceProject.name, actor: .cli, action: "key.create",
+                                     target: String(keyID), outcome: .succeeded,
+                                     details: ["lookup": key.lookup, "role": role.rawValue, "name": name]).event())
             try await EventLogWriter.prepare(transaction, logger: logger)
             _ = try await EventLogWriter.appendInTransaction(facts, on: transaction, knownPartitions: [], logger: logger)
             return CreatedKey(token: key.token, keyID: keyID, projectID: projectID)
@@ -185,15 +189,17 @@ public final class KeyStore: Sendable {
             guard let (projectID, revokedID, revokedLookup) = revoked else {
                 throw VigilError(.notFound, "no active key with \(keyID.map { "id \($0)" } ?? "lookup \(publicPart)")")
             }
-            try await EventLogWriter.prepare(transaction, logger: logger)
-            _ = try await EventLogWriter.appendInTransaction(
-                [fact(.keyRevoked, projectID: projectID, fields: [("key_id", String(revokedID)), ("lookup", revokedLookup)])],
-                on: transaction, knownPartitions: [], logger: logger
-            )
             let all = try await list(project: nil, on: transaction, logger: logger)
             guard let info = all.first(where: { $0.keyID == revokedID }) else {
                 throw VigilError(.notFound, "key \(revokedID) vanished while being revoked")
             }
+            let audit = AuditRecord(projectID: projectID, projectName: info.project ?? InstanceProject.name, actor: .cli, action: "key.revoke",
+                                    target: String(revokedID), outcome: .succeeded, details: ["lookup": revokedLookup, "role": info.role.rawValue])
+            try await EventLogWriter.prepare(transaction, logger: logger)
+            _ = try await EventLogWriter.appendInTransaction(
+                [fact(.keyRevoked, projectID: projectID, fields: [("key_id", String(revokedID)), ("lookup", revokedLookup)]), audit.event()],
+                on: transaction, knownPartitions: [], logger: logger
+            )
             return info
         }
     }

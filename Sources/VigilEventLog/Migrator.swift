@@ -126,4 +126,6 @@ public enum AdvisoryLock {
     public static let alertEvaluator: Int64 = 0x5649_4749_4C00_0003
     /// Held for the life of its connection by the one drift scheduler running (the lease).
     public static let driftScheduler: Int64 = 0x5649_4749_4C00_0004
+    /// Held for the life of its connection by the one retention service running (the lease).
+    public static let retention: Int64 = 0x5649_4749_4C00_0005
 }

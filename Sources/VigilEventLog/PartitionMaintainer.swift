@@ -2,19 +2,19 @@ public import Logging
 internal import PostgresNIO
 public import ServiceLifecycle
 
-/// Keeps the event log's month partitions created ahead of time (this month and the next
-/// `monthsAhead`), at start and then every `interval`, so appends rarely create one themselves.
+/// Keeps the event log's day partitions created ahead of time (today and the next `daysAhead`),
+/// at start and then every `interval`, so appends rarely create one themselves.
 public struct PartitionMaintainer: Service {
     private let database: Database
-    private let monthsAhead: Int
+    private let daysAhead: Int
     private let interval: Duration
     private let clock: any Clock<Duration>
     private let logger: Logger
 
     /// Makes the maintainer.
-    public init(database: Database, monthsAhead: Int = 2, interval: Duration = .seconds(6 * 3600), clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+    public init(database: Database, daysAhead: Int = 7, interval: Duration = .seconds(6 * 3600), clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
         self.database = database
-        self.monthsAhead = monthsAhead
+        self.daysAhead = daysAhead
         self.interval = interval
         self.clock = clock
         self.logger = logger
@@ -25,9 +25,9 @@ public struct PartitionMaintainer: Service {
         try await database.withConnection { connection in
             try await connection.transaction(logger: logger) { transaction in
                 try await transaction.query("SELECT pg_advisory_xact_lock(\(AdvisoryLock.append))", logger: logger)
-                for month in 0...monthsAhead {
+                for day in 0...daysAhead {
                     try await transaction.query(
-                        "SELECT vigil_ensure_event_partition(now() + \(month) * interval '1 month')", logger: logger
+                        "SELECT vigil_ensure_event_partition(now() + \(day) * interval '1 day')", logger: logger
                     )
                 }
             }

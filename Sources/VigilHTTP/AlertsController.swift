@@ -265,6 +265,7 @@ public struct AlertsController: Sendable {
         try InputText.check(input.createdBy ?? "", "createdBy")
         let id = try await commands.createSilence(projectID: principal.projectID, matchers: matchers, startsAtMicros: starts, endsAtMicros: ends,
                                                 comment: comment, createdBy: input.createdBy ?? "")
+        context.audit?.name(target: String(id))
         return Response.json("{\"id\":\(id)}")
     }
 

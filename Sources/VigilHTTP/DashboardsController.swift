@@ -117,6 +117,7 @@ public struct DashboardsController: Sendable {
             }
         }
         let (entry, created) = try await catalog.importDashboard(dashboard, projectID: principal.projectID, keyID: principal.keyID, overwrite: overwrite)
+        context.audit?.name(target: entry.dashboard.uid)
         var writer = JSONWriter()
         write(entry, to: &writer)
         var response = Response.json(writer.bytes)

@@ -116,6 +116,7 @@ public struct DriftController: Sendable {
         let principal = try context.requirePrincipal()
         let input: BaselineInput = try await Self.decode(request, "{\"feature\": ..., \"from\": ..., \"to\": ...}, {\"feature\": ..., \"last\": N} or {\"feature\": ..., \"trailing\": \"7d\"}")
         let feature = try Self.feature(input.feature)
+        context.audit?.name(target: feature)
         if let trailing = input.trailing {
             return try await pinTrailing(trailing.text, feature: feature, projectID: principal.projectID)
         }
@@ -179,6 +180,7 @@ public struct DriftController: Sendable {
         let principal = try context.requirePrincipal()
         let input: ReportInput = try await Self.decode(request, "{\"feature\": ...}")
         let feature = try Self.feature(input.feature)
+        context.audit?.name(target: feature)
         let id = try await gate.run { try await scheduler.reportNow(projectID: principal.projectID, feature: feature) }
         guard let report = try await drift.report(projectID: principal.projectID, id: id) else {
             throw VigilError(.unavailable, "drift report \(id) was stored but cannot be read back yet", retryAfterSeconds: 1)

@@ -1208,6 +1208,75 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/v1/audit": {
+          "get": {
+            "summary": "The audit trail, newest first",
+            "description": "Every operate, admin and operator action: who (key id and role), what, the target, the outcome and the request id. A project admin sees its own project's; the operator sees every project's, or one project's with project. Requires a key with roles admin, operator.",
+            "x-vigil-roles": ["admin", "operator"],
+            "security": [{"apiKey": []}],
+            "parameters": [
+              {"name": "from", "in": "query", "schema": {"$ref": "#/components/schemas/Time"}, "description": "RFC 3339 time or Unix milliseconds; default: 30 days before to"},
+              {"name": "to", "in": "query", "schema": {"$ref": "#/components/schemas/Time"}, "description": "RFC 3339 time or Unix milliseconds; default: a minute from now"},
+              {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
+              {"name": "project", "in": "query", "schema": {"type": "string", "maxLength": 1024}, "description": "the operator: one project's entries; a project key: its own name only (another is a 404)"}
+            ],
+            "responses": {
+              "200": {
+                "description": "entries",
+                "content": {"application/json": {"schema": {"type": "object", "properties": {"entries": {"type": "array", "items": {"type": "object", "properties": {
+                  "seq": {"type": "integer"}, "time": {"type": "string"}, "project": {"type": "string"}, "actor": {"type": "string"},
+                  "key_id": {"type": ["integer", "null"]}, "role": {"type": ["string", "null"]}, "action": {"type": "string"}, "target": {"type": ["string", "null"]},
+                  "outcome": {"type": "string"}, "request_id": {"type": ["string", "null"]}, "details": {"type": "object"}
+                }}}}, "required": ["entries"]}}}
+              },
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "503": {"$ref": "#/components/responses/Unavailable"}
+            }
+          }
+        },
+        "/api/v1/retention": {
+          "get": {
+            "summary": "Days the project's raw events are kept",
+            "description": "Requires a key with roles read, operate, admin.",
+            "x-vigil-roles": ["read", "operate", "admin"],
+            "security": [{"apiKey": []}],
+            "responses": {
+              "200": {
+                "description": "the retention, and whether it is the project's own or the default",
+                "content": {"application/json": {"schema": {"type": "object", "properties": {"days": {"type": "integer"}, "source": {"type": "string", "enum": ["project", "default"]}}, "required": ["days", "source"]}}}
+              },
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "503": {"$ref": "#/components/responses/Unavailable"}
+            }
+          },
+          "put": {
+            "summary": "Set the project's retention; audited",
+            "description": "Requires a key with roles admin.",
+            "x-vigil-roles": ["admin"],
+            "security": [{"apiKey": []}],
+            "requestBody": {
+              "required": true,
+              "content": {"application/json": {"schema": {"type": "object", "properties": {"days": {"type": "integer", "minimum": 1, "maximum": 3650}}, "required": ["days"]}}}
+            },
+            "responses": {
+              "200": {
+                "description": "the new retention",
+                "content": {"application/json": {"schema": {"type": "object", "properties": {"days": {"type": "integer"}, "source": {"type": "string", "enum": ["project"]}}, "required": ["days", "source"]}}}
+              },
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "503": {"$ref": "#/components/responses/Unavailable"}
+            }
+          }
+        },
         "/api/v1/models/unpriced": {
           "get": {
             "summary": "Models called without a price in the price table, most called first",

@@ -5,22 +5,32 @@ public import VigilHTTPBase
 
 /// Where a controller adds a route: `guards[.operateProject].post(...)` puts the route behind the
 /// auth middleware requiring that permission, so each route names the one permission it needs
-/// where it is added.
+/// where it is added. Routes needing a permission that changes something (operate, administer,
+/// the operator's reload) are audited (`AuditMiddleware`) when an appender is given.
 public struct RouteGuards {
+    /// The permissions whose routes are actions, each recorded in the audit trail.
+    public static let audited: Set<Permission> = [.operateProject, .administerProject, .reloadRules]
+
     private let router: Router<VigilRequestContext>
     private let keys: KeyStore
+    private let audit: AuditMiddleware?
 
-    /// Guards for routes added to `router`, with keys verified by `keys`.
-    public init(router: Router<VigilRequestContext>, keys: KeyStore) {
+    /// Guards for routes added to `router`, with keys verified by `keys`; audited routes are
+    /// recorded through `appender`.
+    public init(router: Router<VigilRequestContext>, keys: KeyStore, appender: EventAppender? = nil) {
         self.router = router
         self.keys = keys
+        self.audit = appender.map(AuditMiddleware.init(appender:))
     }
 
-    /// A group whose routes require `permission`, and whose parameters' text is checked once the
-    /// key is.
+    /// A group whose routes require `permission`, are recorded in the audit trail when the
+    /// permission is an action's, and whose parameters' text is checked once the key is (a
+    /// refused parameter of an action is recorded as a rejected action).
     public subscript(_ permission: Permission) -> RouterGroup<VigilRequestContext> {
-        router.group()
-            .add(middleware: AuthMiddleware(keys: keys, requiring: permission))
-            .add(middleware: InputGuardMiddleware())
+        let group = router.group().add(middleware: AuthMiddleware(keys: keys, requiring: permission))
+        if let audit, Self.audited.contains(permission) {
+            group.add(middleware: audit)
+        }
+        return group.add(middleware: InputGuardMiddleware())
     }
 }

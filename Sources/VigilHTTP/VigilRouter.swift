@@ -44,9 +44,11 @@ public enum VigilRouter {
         /// Each project's redaction policy, applied to telemetry, evaluation comments and
         /// embedding texts before they are stored.
         public var redaction: RedactionPolicies
+        /// Days a project's raw events are kept unless it has its own (`VIGIL_RETENTION_DAYS`).
+        public var retentionDays: Int
 
         /// Bundles the dependencies.
-        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet()), driftScheduler: DriftScheduler? = nil, dashboards: DashboardsController? = nil, readiness: Readiness = Readiness(), redaction: RedactionPolicies = RedactionPolicies()) {
+        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet()), driftScheduler: DriftScheduler? = nil, dashboards: DashboardsController? = nil, readiness: Readiness = Readiness(), redaction: RedactionPolicies = RedactionPolicies(), retentionDays: Int = 30) {
             self.readiness = readiness
             self.redaction = redaction
             self.appender = appender
@@ -60,6 +62,7 @@ public enum VigilRouter {
             self.rules = rules
             self.driftScheduler = driftScheduler
             self.dashboards = dashboards
+            self.retentionDays = retentionDays
         }
     }
 
@@ -79,7 +82,7 @@ public enum VigilRouter {
         router.get("/openapi.json") { _, _ in
             Response.json(OpenAPIDocument.json)
         }
-        let guards = RouteGuards(router: router, keys: dependencies.keys)
+        let guards = RouteGuards(router: router, keys: dependencies.keys, appender: dependencies.appender)
         OTLPController(appender: dependencies.appender, configuration: dependencies.configuration, redaction: dependencies.redaction).addRoutes(to: guards[.ingestTelemetry])
         EvaluationsController(appender: dependencies.appender, maxBodyBytes: dependencies.configuration.maxBodyBytes, redaction: dependencies.redaction).addRoutes(to: guards[.ingestTelemetry])
         let drift = DriftStore(executor: dependencies.database, logger: Logger(label: "vigil.drift"))
@@ -98,5 +101,7 @@ public enum VigilRouter {
         )
             .addRoutes(to: guards)
         dependencies.dashboards?.addRoutes(to: guards)
+        AuditController(audit: AuditReader(executor: dependencies.database, logger: Logger(label: "vigil.audit"))).addRoutes(to: guards)
+        RetentionController(executor: dependencies.database, defaultDays: dependencies.retentionDays).addRoutes(to: guards)
     }
 }

@@ -12,12 +12,15 @@ public struct VigilRequestContext: RequestContext {
     /// The peer's IP address (not a proxy's `X-Forwarded-For`, which a client can forge); nil
     /// when the channel has none (a test's).
     public var remoteAddress: String?
+    /// Set by the audit middleware on audited routes, for the handler to fill in.
+    public var audit: AuditNote?
 
     /// Makes a context for a new request.
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.principal = nil
         self.remoteAddress = source.channel.remoteAddress?.ipAddress
+        self.audit = nil
     }
 
     /// The caller, or an `.unauthenticated` error for a route the auth middleware did not guard.

@@ -9,8 +9,8 @@ struct RoleTests {
         .ingest: [.ingestTelemetry],
         .read: [.readProject, .listRules],
         .operate: [.readProject, .listRules, .operateProject],
-        .admin: [.ingestTelemetry, .readProject, .listRules, .operateProject, .administerProject],
-        .operator: [.listRules, .viewReceiverDetails, .reloadRules],
+        .admin: [.ingestTelemetry, .readProject, .listRules, .operateProject, .administerProject, .readAudit],
+        .operator: [.listRules, .viewReceiverDetails, .reloadRules, .readAudit],
     ]
 
     @Test("each role holds exactly the permissions of the matrix", arguments: Role.allCases)

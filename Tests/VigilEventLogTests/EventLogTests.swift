@@ -106,9 +106,9 @@ struct EventLogTests {
             "DELETE FROM events",
             "DELETE FROM events WHERE seq < 0",
             "TRUNCATE events",
-            "UPDATE events_2025m11 SET kind = 'x'",
-            "DELETE FROM events_2025m11",
-            "TRUNCATE events_2025m11",
+            "UPDATE events_2025m11d29 SET kind = 'x'",
+            "DELETE FROM events_2025m11d29",
+            "TRUNCATE events_2025m11d29",
         ]
         for statement in statements {
             await #expect(throws: (any Error).self, "\(statement)") {
@@ -148,7 +148,7 @@ struct EventLogTests {
         }
     }
 
-    @Test("partitions are made for any month an event needs, including the clamped bounds")
+    @Test("partitions are made for any day an event needs, including the clamped bounds")
     func partitions() async throws {
         let test = try await TestDatabase.fresh("partitions")
         let times: [Int64] = [0, 1_764_400_000_000_000, 4_000_000_000_000_000, .max]
@@ -160,7 +160,7 @@ struct EventLogTests {
             return try await EventLogWriter.append(events, on: connection, logger: test.logger).outcome
         }
         #expect(outcome.inserted == 4)
-        for name in ["events_2000m01", "events_2025m11", "events_2096m10", "events_2099m12"] {
+        for name in ["events_2000m01d01", "events_2025m11d29", "events_2096m10d02", "events_2099m12d31"] {
             #expect(try await test.scalar("SELECT count(*) FROM \(name)") == 1, "\(name)")
         }
     }

@@ -131,6 +131,9 @@ struct RoleMatrixTests {
         "GET /api/v1/dashboards/{uid}/export": readers,
         "POST /api/v1/dashboards/import": [.admin],
         "DELETE /api/v1/dashboards/{uid}": [.admin],
+        "GET /api/v1/audit": [.admin, .operator],
+        "GET /api/v1/retention": readers,
+        "PUT /api/v1/retention": [.admin],
     ]
 
     /// Routes that need no key.
