@@ -23,8 +23,8 @@ public struct AlertCommands: Sendable {
         let json = String(decoding: try encoder.encode(matchers), as: UTF8.self)
         for try await id in try await executor.execute("""
             INSERT INTO silences (project_id, matchers, starts_at, ends_at, comment, created_by)
-            VALUES (\(projectID), \(json)::jsonb, 'epoch'::timestamptz + \(startsAtMicros)::float8 * interval '1 microsecond',
-                    'epoch'::timestamptz + \(endsAtMicros)::float8 * interval '1 microsecond', \(comment), \(createdBy))
+            VALUES (\(projectID), \(json)::jsonb, vigil_ts(\(startsAtMicros)),
+                    vigil_ts(\(endsAtMicros)), \(comment), \(createdBy))
             RETURNING id
             """, logger: logger).decode(Int64.self) {
             return id

@@ -40,7 +40,7 @@ extension AlertEvaluator {
     func loadSilences(on transaction: PostgresConnection) async throws -> [Int64: [Silence]] {
         var silences: [Int64: [Silence]] = [:]
         let rows = try await transaction.query("""
-            SELECT project_id, matchers::text, (extract(epoch FROM starts_at) * 1000000)::bigint, (extract(epoch FROM ends_at) * 1000000)::bigint
+            SELECT project_id, matchers::text, vigil_us(starts_at), vigil_us(ends_at)
             FROM silences WHERE ends_at > now()
             """, logger: logger)
         for try await (projectID, matchers, starts, ends) in rows.decode((Int64, String, Int64, Int64).self) {
@@ -87,7 +87,7 @@ extension AlertEvaluator {
             try await transaction.query("""
                 INSERT INTO notification_groups (project_id, receiver, group_key, state, next_flush_at)
                 VALUES (\(key.projectID), \(key.receiver), \(key.groupKey), \(state)::jsonb,
-                        'epoch'::timestamptz + \(group.nextFlushAt.micros)::float8 * interval '1 microsecond')
+                        vigil_ts(\(group.nextFlushAt.micros)))
                 ON CONFLICT (project_id, receiver, group_key) DO UPDATE SET state = excluded.state, next_flush_at = excluded.next_flush_at
                 """, logger: logger)
         }
@@ -160,7 +160,7 @@ extension AlertEvaluator {
         guard !status.isEmpty else { return }
         try await transaction.query("""
             INSERT INTO rule_evaluations (rule, last_evaluation, duration_ms, last_error)
-            SELECT rule, 'epoch'::timestamptz + \(now.micros)::float8 * interval '1 microsecond', millis, nullif(error, '')
+            SELECT rule, vigil_ts(\(now.micros)), millis, nullif(error, '')
             FROM unnest(\(status.map(\.rule)), \(status.map(\.millis)), \(status.map { $0.error ?? "" })) AS s(rule, millis, error)
             ON CONFLICT (rule) DO UPDATE SET last_evaluation = excluded.last_evaluation, duration_ms = excluded.duration_ms, last_error = excluded.last_error
             """, logger: logger)

@@ -77,7 +77,7 @@ public struct WebhookNotifier: Service {
     func deliverOne(on connection: PostgresConnection, client: HTTPClient) async throws -> Bool {
         try await connection.transaction(logger: logger) { transaction in
             let rows = try await transaction.query("""
-                SELECT project_id, id, delivery_id, receiver, body, attempts, (extract(epoch FROM created_at) * 1000000)::bigint
+                SELECT project_id, id, delivery_id, receiver, body, attempts, vigil_us(created_at)
                 FROM alert_outbox a
                 WHERE status = 'pending' AND next_attempt_at <= now()
                   AND NOT EXISTS (SELECT 1 FROM alert_outbox o
@@ -137,7 +137,7 @@ public struct WebhookNotifier: Service {
         case .retry(let at, let reason):
             try await transaction.query("""
                 UPDATE alert_outbox SET attempts = \(attempts), last_attempt_at = now(), last_error = \(reason),
-                    next_attempt_at = 'epoch'::timestamptz + \(at.timeIntervalSince1970)::float8 * interval '1 second'
+                    next_attempt_at = vigil_ts(\(at.micros))
                 WHERE project_id = \(projectID) AND id = \(id)
                 """, logger: logger)
         case .dead(let reason):

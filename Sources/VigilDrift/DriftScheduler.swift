@@ -144,11 +144,11 @@ public struct DriftScheduler: Service {
             let rows = try await transaction.query("""
                 INSERT INTO drift_reports (project_id, feature, computed_at, reference_from, reference_to, current_from, current_to, psi_mean, psi_max, drifted, report)
                 VALUES (\(projectID), \(feature),
-                        'epoch'::timestamptz + \(nowMicros)::float8 * interval '1 microsecond',
-                        'epoch'::timestamptz + \(reference.fromMicros)::float8 * interval '1 microsecond',
-                        'epoch'::timestamptz + \(reference.toMicros)::float8 * interval '1 microsecond',
-                        'epoch'::timestamptz + \(current.fromMicros)::float8 * interval '1 microsecond',
-                        'epoch'::timestamptz + \(current.toMicros)::float8 * interval '1 microsecond',
+                        vigil_ts(\(nowMicros)),
+                        vigil_ts(\(reference.fromMicros)),
+                        vigil_ts(\(reference.toMicros)),
+                        vigil_ts(\(current.fromMicros)),
+                        vigil_ts(\(current.toMicros)),
                         \(report.psiMean), \(report.psiMax), \(report.drifted), \(json)::jsonb)
                 RETURNING id
                 """, logger: logger)

@@ -81,7 +81,7 @@ public struct EventReader: Sendable {
     }
 
     private static let microsColumns = """
-        (extract(epoch FROM occurred_at) * 1000000)::bigint, (extract(epoch FROM received_at) * 1000000)::bigint
+        vigil_us(occurred_at), vigil_us(received_at)
         """
 
     private func decode(_ rows: PostgresRowSequence) async throws -> [StoredEvent] {

@@ -57,7 +57,7 @@ extension RollupProcessor {
     func qualityFloors(of projects: Set<Int64>, on transaction: PostgresConnection, logger: Logger) async throws -> [Int64: [Int64?]] {
         guard !projects.isEmpty else { return [:] }
         let lasts = RollupTier.all.map { tier in
-            "(SELECT (extract(epoch FROM max(\(tier.column))) * 1000000)::bigint FROM \(tier.qualityTable) WHERE project_id = p)"
+            "(SELECT vigil_us(max(\(tier.column))) FROM \(tier.qualityTable) WHERE project_id = p)"
         }
         var floors: [Int64: [Int64?]] = [:]
         let rows = try await transaction.query(
@@ -110,7 +110,7 @@ extension RollupProcessor {
         let table = tier.qualityTable
         return .query("""
             INSERT INTO \(unescaped: table) (project_id, \(unescaped: tier.column), service, model, name, count, scored, score_sum)
-            SELECT project_id, 'epoch'::timestamptz + bucket_us::float8 * interval '1 microsecond', service, model, name, count, scored, score_sum::numeric
+            SELECT project_id, vigil_ts(bucket_us), service, model, name, count, scored, score_sum::numeric
             FROM unnest(\(rows.map(\.key.projectID)), \(rows.map(\.key.bucketMicros)), \(rows.map(\.key.service)), \(rows.map(\.key.model)),
                         \(rows.map(\.key.name)), \(rows.map(\.value.count)), \(rows.map(\.value.scored)), \(rows.map(\.value.sum.numericText)))
                  AS u(project_id, bucket_us, service, model, name, count, scored, score_sum)

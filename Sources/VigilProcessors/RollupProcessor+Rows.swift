@@ -20,7 +20,7 @@ extension RollupProcessor {
             // Nothing is stored at or after the bucket that follows a project's last one.
             let projects = Array(unknown)
             let rows = try await transaction.query("""
-                SELECT p, (SELECT (extract(epoch FROM max(\(unescaped: tier.column))) * 1000000)::bigint FROM \(unescaped: tier.table) WHERE project_id = p)
+                SELECT p, (SELECT vigil_us(max(\(unescaped: tier.column))) FROM \(unescaped: tier.table) WHERE project_id = p)
                 FROM unnest(\(projects)) AS p
                 """, logger: logger)
             for try await (project, last) in rows.decode((Int64, Int64?).self) {
@@ -81,7 +81,7 @@ extension RollupProcessor {
             FROM \(unescaped: tier.table) r
             JOIN unnest(\(keys.map(\.projectID)), \(keys.map(\.bucketMicros)), \(keys.map(\.service)), \(keys.map(\.model)), \(keys.map(\.operation)), \(keys.map(\.status)))
                  AS k(project_id, bucket_us, service, model, operation, status)
-              ON r.project_id = k.project_id AND r.\(unescaped: tier.column) = 'epoch'::timestamptz + k.bucket_us::float8 * interval '1 microsecond'
+              ON r.project_id = k.project_id AND r.\(unescaped: tier.column) = vigil_ts(k.bucket_us)
              AND r.service = k.service AND r.model = k.model AND r.operation = k.operation AND r.status = k.status
             """, logger: logger)
         var stored: [(RollupKey, RollupTotals)] = []
@@ -145,7 +145,7 @@ extension RollupProcessor {
         return .query("""
             INSERT INTO \(unescaped: tier.table) (project_id, \(unescaped: tier.column), service, model, operation, status, count, errors, skewed,
                                        latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced, \(unescaped: checks))
-            SELECT project_id, 'epoch'::timestamptz + bucket_us::float8 * interval '1 microsecond', service, model, operation, status,
+            SELECT project_id, vigil_ts(bucket_us), service, model, operation, status,
                    count, errors, skewed, latency, ttft, input_tokens, output_tokens, cost::numeric, unpriced, \(unescaped: checks)
             FROM unnest(\(rows.map(\.key.projectID)), \(rows.map(\.key.bucketMicros)), \(rows.map(\.key.service)), \(rows.map(\.key.model)),
                         \(rows.map(\.key.operation)), \(rows.map(\.key.status)), \(rows.map(\.value.count)), \(rows.map(\.value.errors)),

@@ -16,7 +16,7 @@ extension RollupProcessor {
         // what most spans lack (an evaluation, JSON output on a span that is no LLM call) is
         // looked up once or not at all. An evaluation travels as a JSON array [name, score, label].
         let rows = try await connection.query("""
-            SELECT project_id, (extract(epoch FROM occurred_at) * 1000000)::bigint,
+            SELECT project_id, vigil_us(occurred_at),
                    coalesce(b->>'service', ''),
                    coalesce(g->>'response_model', g->>'request_model', ''),
                    coalesce(g->>'provider', ''),

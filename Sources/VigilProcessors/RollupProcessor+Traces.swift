@@ -64,8 +64,8 @@ extension RollupProcessor {
             INSERT INTO trace_summary (project_id, trace_id, start_time, end_time, root_name, root_service, span_count, llm_calls,
                                        error_count, input_tokens, output_tokens, cost_usd, unpriced, models, services)
             SELECT project_id, trace_id,
-                   'epoch'::timestamptz + start_us::float8 * interval '1 microsecond',
-                   'epoch'::timestamptz + end_us::float8 * interval '1 microsecond',
+                   vigil_ts(start_us),
+                   vigil_ts(end_us),
                    nullif(root_name, E'\\x01'), nullif(root_service, E'\\x01'), span_count, llm_calls, error_count, input_tokens, output_tokens,
                    cost::numeric, unpriced, string_to_array(models, E'\\x1f'), string_to_array(services, E'\\x1f')
             FROM unnest(\(rows.map(\.key.projectID)), \(rows.map(\.key.traceID)), \(rows.map(\.value.startMicros)), \(rows.map(\.value.endMicros)),
@@ -98,8 +98,8 @@ extension RollupProcessor {
         return .query("""
             INSERT INTO unpriced_models (project_id, model, provider, calls, first_seen, last_seen)
             SELECT project_id, model, provider, calls,
-                   'epoch'::timestamptz + first_us::float8 * interval '1 microsecond',
-                   'epoch'::timestamptz + last_us::float8 * interval '1 microsecond'
+                   vigil_ts(first_us),
+                   vigil_ts(last_us)
             FROM unnest(\(rows.map(\.key.projectID)), \(rows.map(\.key.model)), \(rows.map(\.key.provider)),
                         \(rows.map(\.value.calls)), \(rows.map(\.value.firstMicros)), \(rows.map(\.value.lastMicros)))
                  AS u(project_id, model, provider, calls, first_us, last_us)

@@ -36,7 +36,7 @@ public struct SamplesProcessor: Processor {
     public func read(after: Int64, through: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [Sample] {
         var samples: [Sample] = []
         let rows = try await connection.query("""
-            SELECT project_id, seq, (extract(epoch FROM occurred_at) * 1000000)::bigint, kind,
+            SELECT project_id, seq, vigil_us(occurred_at), kind,
                    CASE kind WHEN 'span' THEN coalesce(b->>'service', '') ELSE coalesce(b->>'feature', b->>'name', '') END,
                    CASE kind WHEN 'embedding' THEN b->>'vector' END,
                    CASE kind WHEN 'evaluation' THEN (b->>'score')::float8 END,
@@ -110,10 +110,10 @@ public struct SamplesProcessor: Processor {
             try await transaction.query("""
                 INSERT INTO drift_baselines (project_id, feature, from_time, to_time, last_n, trailing_seconds, pinned_at)
                 VALUES (\(sample.projectID), \(sample.feature),
-                        'epoch'::timestamptz + \(baseline.from)::float8 * interval '1 microsecond',
-                        'epoch'::timestamptz + \(baseline.to)::float8 * interval '1 microsecond',
+                        vigil_ts(\(baseline.from)),
+                        vigil_ts(\(baseline.to)),
                         \(baseline.lastN.map { Int($0) }), \(baseline.trailing.map { Int($0) }),
-                        'epoch'::timestamptz + \(sample.micros)::float8 * interval '1 microsecond')
+                        vigil_ts(\(sample.micros)))
                 ON CONFLICT (project_id, feature) DO UPDATE SET
                     from_time = excluded.from_time, to_time = excluded.to_time, last_n = excluded.last_n,
                     trailing_seconds = excluded.trailing_seconds, pinned_at = excluded.pinned_at
@@ -123,7 +123,7 @@ public struct SamplesProcessor: Processor {
         if !scalars.isEmpty {
             try await transaction.query("""
                 INSERT INTO drift_samples (project_id, feature, occurred_at, seq, ordinal, value)
-                SELECT project_id, feature, 'epoch'::timestamptz + us::float8 * interval '1 microsecond', seq, ordinal, value
+                SELECT project_id, feature, vigil_ts(us), seq, ordinal, value
                 FROM unnest(\(scalars.map(\.projectID)), \(scalars.map(\.feature)), \(scalars.map(\.micros)), \(scalars.map(\.seq)),
                             \(scalars.map(\.ordinal)), \(scalars.map { $0.value ?? 0 })) AS s(project_id, feature, us, seq, ordinal, value)
                 ON CONFLICT DO NOTHING
@@ -133,7 +133,7 @@ public struct SamplesProcessor: Processor {
         if !vectors.isEmpty {
             try await transaction.query("""
                 INSERT INTO drift_samples (project_id, feature, occurred_at, seq, ordinal, vector)
-                SELECT project_id, feature, 'epoch'::timestamptz + us::float8 * interval '1 microsecond', seq, ordinal, vector
+                SELECT project_id, feature, vigil_ts(us), seq, ordinal, vector
                 FROM unnest(\(vectors.map(\.projectID)), \(vectors.map(\.feature)), \(vectors.map(\.micros)), \(vectors.map(\.seq)),
                             \(vectors.map(\.ordinal)), \(vectors.map { ByteBuffer(bytes: $0.vector ?? []) })) AS s(project_id, feature, us, seq, ordinal, vector)
                 ON CONFLICT DO NOTHING

@@ -91,8 +91,8 @@ public struct AlertReader: Sendable {
         let rows = try await executor.execute("""
             SELECT body::text FROM events
             WHERE project_id = \(projectID) AND kind = 'alert_transition'
-              AND occurred_at >= 'epoch'::timestamptz + \(fromMicros)::float8 * interval '1 microsecond'
-              AND occurred_at < 'epoch'::timestamptz + \(toMicros)::float8 * interval '1 microsecond'
+              AND occurred_at >= vigil_ts(\(fromMicros))
+              AND occurred_at < vigil_ts(\(toMicros))
             ORDER BY seq DESC LIMIT \(limit)
             """, logger: logger)
         for try await body in rows.decode(String.self) { bodies.append(body) }
@@ -127,10 +127,10 @@ public struct AlertReader: Sendable {
         var query = PostgresQuery(unsafeSQL: """
             SELECT id, delivery_id, receiver, alert_status, status, attempts, \(time("created_at")), \(time("last_attempt_at")),
                    CASE WHEN status = 'pending' THEN \(time("next_attempt_at")) END, \(time("delivered_at")), last_error
-            FROM alert_outbox WHERE project_id = $1 AND ($2 = '' OR status = $2) ORDER BY id DESC LIMIT $3
+            FROM alert_outbox WHERE project_id = $1 AND ($2::text IS NULL OR status = $2::text) ORDER BY id DESC LIMIT $3
             """)
         query.binds.append(projectID)
-        query.binds.append(status ?? "")
+        query.binds.append(status)
         query.binds.append(limit)
         for try await row in try await executor.execute(query, logger: logger).decode((Int64, String, String, String, String, Int, String, String?, String?, String?, String?).self) {
             deliveries.append(Delivery(id: row.0, deliveryID: row.1, receiver: row.2, alertStatus: row.3, status: row.4, attempts: row.5,

@@ -88,8 +88,8 @@ public struct DriftStore: Sendable {
             SELECT value, vector FROM (
                 SELECT value, vector, occurred_at, seq, ordinal FROM drift_samples
                 WHERE project_id = \(projectID) AND feature = \(feature)
-                  AND occurred_at >= 'epoch'::timestamptz + \(reference.fromMicros)::float8 * interval '1 microsecond'
-                  AND occurred_at < 'epoch'::timestamptz + \(reference.toMicros)::float8 * interval '1 microsecond'
+                  AND occurred_at >= vigil_ts(\(reference.fromMicros))
+                  AND occurred_at < vigil_ts(\(reference.toMicros))
                 ORDER BY occurred_at DESC, seq DESC, ordinal DESC LIMIT \(Self.referenceLimit)) AS r
             ORDER BY occurred_at, seq, ordinal
             """, logger: logger)
@@ -125,8 +125,8 @@ public struct DriftStore: Sendable {
             let currentRows = try await executor.execute("""
                 SELECT value, vector FROM drift_samples
                 WHERE project_id = \(projectID) AND feature = \(feature)
-                  AND occurred_at >= 'epoch'::timestamptz + \(current.fromMicros)::float8 * interval '1 microsecond'
-                  AND occurred_at < 'epoch'::timestamptz + \(current.toMicros)::float8 * interval '1 microsecond'
+                  AND occurred_at >= vigil_ts(\(current.fromMicros))
+                  AND occurred_at < vigil_ts(\(current.toMicros))
                 ORDER BY occurred_at, seq, ordinal
                 """, logger: logger)
             var chunk: [Float] = []
@@ -170,9 +170,9 @@ public struct DriftStore: Sendable {
     /// The window of the last `count` samples of `feature` before `beforeMicros`; nil when there are none.
     public func lastSamples(projectID: Int64, feature: String, count: Int, beforeMicros: Int64) async throws -> Window? {
         for try await (first, last) in try await executor.execute("""
-            SELECT (extract(epoch FROM min(occurred_at)) * 1000000)::bigint, (extract(epoch FROM max(occurred_at)) * 1000000)::bigint
+            SELECT vigil_us(min(occurred_at)), vigil_us(max(occurred_at))
             FROM (SELECT occurred_at FROM drift_samples WHERE project_id = \(projectID) AND feature = \(feature)
-                    AND occurred_at < 'epoch'::timestamptz + \(beforeMicros)::float8 * interval '1 microsecond'
+                    AND occurred_at < vigil_ts(\(beforeMicros))
                   ORDER BY occurred_at DESC LIMIT \(count)) AS s
             """, logger: logger).decode((Int64?, Int64?).self) {
             guard let first, let last else { return nil }
@@ -192,7 +192,7 @@ public struct DriftStore: Sendable {
     /// The pinned baseline of `feature`, if any.
     public func baseline(projectID: Int64, feature: String) async throws -> Baseline? {
         for try await (from, to, trailing) in try await executor.execute("""
-            SELECT (extract(epoch FROM from_time) * 1000000)::bigint, (extract(epoch FROM to_time) * 1000000)::bigint, trailing_seconds
+            SELECT vigil_us(from_time), vigil_us(to_time), trailing_seconds
             FROM drift_baselines WHERE project_id = \(projectID) AND feature = \(feature)
             """, logger: logger).decode((Int64?, Int64?, Int64?).self) {
             if let trailing { return .trailing(seconds: trailing) }
@@ -207,7 +207,7 @@ public struct DriftStore: Sendable {
         var features: [String] = []
         for try await feature in try await executor.execute("""
             SELECT DISTINCT feature FROM drift_samples
-            WHERE project_id = \(projectID) AND occurred_at >= 'epoch'::timestamptz + \(sinceMicros)::float8 * interval '1 microsecond'
+            WHERE project_id = \(projectID) AND occurred_at >= vigil_ts(\(sinceMicros))
             ORDER BY feature
             """, logger: logger).decode(String.self) {
             features.append(feature)
@@ -219,9 +219,9 @@ public struct DriftStore: Sendable {
     public func reports(projectID: Int64, feature: String?, fromMicros: Int64, toMicros: Int64, limit: Int) async throws -> [StoredReport] {
         try await stored(executor.execute("""
             SELECT \(unescaped: Self.columns) FROM drift_reports
-            WHERE project_id = \(projectID) AND (\(feature ?? "") = '' OR feature = \(feature ?? ""))
-              AND computed_at >= 'epoch'::timestamptz + \(fromMicros)::float8 * interval '1 microsecond'
-              AND computed_at < 'epoch'::timestamptz + \(toMicros)::float8 * interval '1 microsecond'
+            WHERE project_id = \(projectID) AND (\(feature)::text IS NULL OR feature = \(feature)::text)
+              AND computed_at >= vigil_ts(\(fromMicros))
+              AND computed_at < vigil_ts(\(toMicros))
             ORDER BY computed_at DESC, id DESC LIMIT \(limit)
             """, logger: logger))
     }
@@ -237,7 +237,7 @@ public struct DriftStore: Sendable {
     public func latestReports(projectID: Int64, sinceMicros: Int64) async throws -> [StoredReport] {
         try await stored(executor.execute("""
             SELECT DISTINCT ON (feature) \(unescaped: Self.columns) FROM drift_reports
-            WHERE project_id = \(projectID) AND computed_at >= 'epoch'::timestamptz + \(sinceMicros)::float8 * interval '1 microsecond'
+            WHERE project_id = \(projectID) AND computed_at >= vigil_ts(\(sinceMicros))
             ORDER BY feature, computed_at DESC, id DESC
             """, logger: logger))
     }

@@ -199,15 +199,15 @@ public struct RollupReader: Sendable {
             let groupColumns = name == segment.tier.qualityTable ? "name" : "operation, status"
             if index > 0 { sql.appendLiteral(" UNION ALL ") }
             sql.appendLiteral("""
-                SELECT (extract(epoch FROM \(column)) * 1000000)::bigint AS bucket_us, service, model, \(groupColumns), \(columns)
+                SELECT vigil_us(\(column)) AS bucket_us, service, model, \(groupColumns), \(columns)
                 FROM \(name) WHERE project_id = 
                 """)
             sql.appendInterpolation(filter.projectID)
-            sql.appendLiteral(" AND \(column) >= 'epoch'::timestamptz + ")
+            sql.appendLiteral(" AND \(column) >= vigil_ts(")
             sql.appendInterpolation(segment.fromMicros)
-            sql.appendLiteral("::float8 * interval '1 microsecond' AND \(column) < 'epoch'::timestamptz + ")
+            sql.appendLiteral(") AND \(column) < vigil_ts(")
             sql.appendInterpolation(segment.toMicros)
-            sql.appendLiteral("::float8 * interval '1 microsecond'")
+            sql.appendLiteral(")")
             if let service = filter.service {
                 sql.appendLiteral(" AND service = ")
                 sql.appendInterpolation(service)

@@ -120,30 +120,31 @@ public struct TraceReader: Sendable {
 
     /// A page of `projectID`'s traces matching `filter`, newest first, and the cursor of the next page.
     public func search(projectID: Int64, filter: Filter) async throws -> (traces: [Summary], next: Cursor?) {
-        let service = filter.service ?? ""
-        let model = filter.model.map(ModelName.normalise) ?? ""
-        let status = filter.status ?? ""
-        let minLatency = filter.minLatencyMilliseconds ?? 0
-        let minCost = filter.minCostUSD.map { "\($0)" } ?? "0"
-        let traceFilter = filter.traceID ?? ""
-        let cursorMicros = filter.cursor?.startMicros ?? Int64.max
-        let cursorTrace = filter.cursor?.traceID ?? ""
+        let service = filter.service
+        let model = filter.model.map(ModelName.normalise)
+        let status = filter.status
+        let minLatency = filter.minLatencyMilliseconds
+        let minCost = filter.minCostUSD.map { "\($0)" }
+        let traceFilter = filter.traceID
+        let cursorMicros = filter.cursor?.startMicros
+        let cursorTrace = filter.cursor?.traceID
+        // Each filter is a real optional: NULL when absent, so `IS NULL OR` lets every row through.
         let rows = try await executor.execute("""
-            SELECT trace_id, (extract(epoch FROM start_time) * 1000000)::bigint,
+            SELECT trace_id, vigil_us(start_time),
                    (extract(epoch FROM end_time - start_time) * 1000)::float8,
                    root_name, root_service, span_count, llm_calls, error_count, input_tokens, output_tokens,
                    cost_usd::text, unpriced, models, services
             FROM trace_summary
             WHERE project_id = \(projectID)
-              AND start_time >= 'epoch'::timestamptz + \(filter.fromMicros)::float8 * interval '1 microsecond'
-              AND start_time < 'epoch'::timestamptz + \(filter.toMicros)::float8 * interval '1 microsecond'
-              AND (\(traceFilter) = '' OR trace_id = \(traceFilter))
-              AND (\(service) = '' OR \(service) = ANY(services))
-              AND (\(model) = '' OR \(model) = ANY(models))
-              AND (\(status) = '' OR (\(status) = 'error' AND error_count > 0) OR (\(status) = 'ok' AND error_count = 0))
-              AND end_time - start_time >= \(minLatency) * interval '1 millisecond'
-              AND cost_usd >= \(minCost)::numeric
-              AND (\(cursorTrace) = '' OR (start_time, trace_id) < ('epoch'::timestamptz + \(cursorMicros)::float8 * interval '1 microsecond', \(cursorTrace)))
+              AND start_time >= vigil_ts(\(filter.fromMicros))
+              AND start_time < vigil_ts(\(filter.toMicros))
+              AND (\(traceFilter)::text IS NULL OR trace_id = \(traceFilter)::text)
+              AND (\(service)::text IS NULL OR \(service)::text = ANY(services))
+              AND (\(model)::text IS NULL OR \(model)::text = ANY(models))
+              AND (\(status)::text IS NULL OR (\(status)::text = 'error' AND error_count > 0) OR (\(status)::text = 'ok' AND error_count = 0))
+              AND (\(minLatency)::float8 IS NULL OR end_time - start_time >= \(minLatency)::float8 * interval '1 millisecond')
+              AND (\(minCost)::numeric IS NULL OR cost_usd >= \(minCost)::numeric)
+              AND (\(cursorTrace)::text IS NULL OR (start_time, trace_id) < (vigil_ts(\(cursorMicros)::bigint), \(cursorTrace)::text))
             ORDER BY start_time DESC, trace_id DESC
             LIMIT \(filter.limit + 1)
             """, logger: logger)
