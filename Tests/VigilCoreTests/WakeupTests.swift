@@ -28,5 +28,11 @@ struct WakeupTests {
         let task = Task { await bell.wait() }
         task.cancel()
         await task.value
+        let timed = Task { await bell.wait(upTo: .seconds(600), clock: ContinuousClock()) }
+        timed.cancel()
+        #expect(await timed.value == false, "a cancelled timed wait reports no ring")
+        // The wait ended without a ring, so the bell was not used up by the cancelled wait: a ring now is seen by the next wait.
+        bell.ring()
+        #expect(await bell.wait(upTo: .seconds(30), clock: ContinuousClock()))
     }
 }
