@@ -25,7 +25,7 @@ extension AlertRule {
         for (position, window) in windows.enumerated() {
             let groups = try await reader.summary(
                 projectID: projectID, fromMicros: nowMicros - window.micros, toMicros: nowMicros,
-                service: filter[.service]?.only, model: filter[.model]?.only, groupBy: rollupDimensions
+                service: filter[.service]?.only, model: filter[.model]?.only, kind: kind, groupBy: rollupDimensions
             )
             var merged: [LabelSet: RollupReader.Group] = [:]
             for group in groups where matches(group) {
