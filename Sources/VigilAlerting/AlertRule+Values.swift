@@ -16,16 +16,18 @@ extension AlertRule {
     }
 
     /// The value of the rule's metric in each series (one per value of the `by` labels) over the
-    /// window ending at `nowMicros`, one value per window in `windows` order (nil without data).
+    /// window ending at `nowMicros` (its minutes as `EvaluationWindow` says), one value per window
+    /// in `windows` order (nil without data).
     func values(projectID: Int64, nowMicros: Int64, reader: RollupReader, drift: DriftStore) async throws -> [LabelSet: [Double?]] {
         if [.driftPSIMean, .driftPSIMax, .driftFlag].contains(metric) {
             return try await driftValues(projectID: projectID, nowMicros: nowMicros, drift: drift)
         }
         var series: [LabelSet: [Double?]] = [:]
         for (position, window) in windows.enumerated() {
+            let minutes = EvaluationWindow(length: window, nowMicros: nowMicros)
             let groups = try await reader.summary(
-                projectID: projectID, fromMicros: nowMicros - window.micros, toMicros: nowMicros,
-                service: filter[.service]?.only, model: filter[.model]?.only, groupBy: rollupDimensions
+                projectID: projectID, fromMicros: minutes.fromMicros, toMicros: minutes.toMicros,
+                service: filter[.service]?.only, model: filter[.model]?.only, kind: kind, groupBy: rollupDimensions
             )
             var merged: [LabelSet: RollupReader.Group] = [:]
             for group in groups where matches(group) {

@@ -1,3 +1,5 @@
+public import VigilProjections
+
 /// One alerting rule: a metric over a window, filtered and split by dimensions, compared with a
 /// threshold; how long it must breach before firing (`for`) and keep firing after (`keep_firing_for`);
 /// the labels and annotations its alerts carry; and who is told.
@@ -10,6 +12,9 @@ public struct AlertRule: Sendable, Hashable {
     public var filter: [LabelDimension: [String]]
     /// Dimensions evaluated separately, one alert per combination of values seen.
     public var by: [LabelDimension]
+    /// Which spans the rollup metrics count (`kind:` — llm, tool, agent, other, or all for nil).
+    /// Default LLM calls.
+    public var kind: SpanKind?
     /// The windows the metric is computed over, longest first. The rule breaches when the value
     /// breaches in every window (SLO rules use two: 1h and 5m); the alert's value is the first's.
     public var windows: [Duration]
@@ -40,7 +45,7 @@ public struct AlertRule: Sendable, Hashable {
 
     /// Makes a rule.
     public init(
-        name: String, metric: AlertMetric, filter: [LabelDimension: [String]] = [:], by: [LabelDimension] = [],
+        name: String, metric: AlertMetric, filter: [LabelDimension: [String]] = [:], by: [LabelDimension] = [], kind: SpanKind? = .llm,
         windows: [Duration], comparison: Comparison, threshold: Double, holdDuration: Duration = .zero,
         keepFiringFor: Duration = .zero, severity: String = "warning", labels: LabelSet = LabelSet(),
         annotations: [String: AnnotationTemplate] = [:], receivers: [String], grouping: GroupingOptions = .default,
@@ -50,6 +55,7 @@ public struct AlertRule: Sendable, Hashable {
         self.metric = metric
         self.filter = filter
         self.by = by
+        self.kind = kind
         self.windows = windows
         self.comparison = comparison
         self.threshold = threshold

@@ -1,8 +1,9 @@
 internal import Yams
+internal import VigilProjections
 
 extension RuleFileParser {
     static let ruleKeys = [
-        "name", "metric", "filter", "by", "window", "comparison", "threshold", "for", "keep_firing_for",
+        "name", "metric", "filter", "by", "kind", "window", "comparison", "threshold", "for", "keep_firing_for",
         "severity", "labels", "annotations", "receivers", "slo", "projects",
     ] + groupingKeys
 
@@ -53,6 +54,22 @@ extension RuleFileParser {
             if let parsed = self.by(entry, allowed: dimensions, subject: subject) { by = parsed } else { complete = false }
         }
 
+        // Which spans: LLM calls unless the rule says otherwise. Drift metrics read no spans.
+        var spanKind: SpanKind?? = .some(.llm)
+        if let entry = fields["kind"] {
+            if let metric, [.driftPSIMean, .driftPSIMax, .driftFlag].contains(metric) {
+                report(.invalidValue, entry.keyNode, "\"kind\" does not apply to metric \(metric.rawValue) (drift reads no spans)")
+                spanKind = nil
+            } else if let text = string(entry) {
+                spanKind = SpanKind.filter(text)
+                if spanKind == nil {
+                    report(.invalidValue, entry.value, "\"kind\" must be one of \(SpanKind.filterValues.joined(separator: ", ")), not \"\(text)\"")
+                }
+            } else {
+                spanKind = nil
+            }
+        }
+
         var window: Duration?
         if let entry = fields["window"] {
             window = duration(entry, positive: true)
@@ -96,12 +113,12 @@ extension RuleFileParser {
             complete = false
         }
 
-        guard complete, let name, let metric, let window, let comparison, let threshold, let holdDuration,
+        guard complete, let name, let metric, let spanKind, let window, let comparison, let threshold, let holdDuration,
               let keepFiringFor, let severity, let labels, let annotations, let receivers, let grouping,
               let scope, let nameEntry = fields["name"]
         else { return nil }
         let rule = AlertRule(
-            name: name, metric: metric, filter: filter, by: by, windows: [window], comparison: comparison,
+            name: name, metric: metric, filter: filter, by: by, kind: spanKind, windows: [window], comparison: comparison,
             threshold: threshold, holdDuration: holdDuration, keepFiringFor: keepFiringFor, severity: severity,
             labels: labels, annotations: annotations, receivers: receivers.map(\.0), grouping: grouping,
             slo: nil, scope: scope, source: location(node)

@@ -940,9 +940,15 @@ enum OpenAPIDocument {
                 "description": "matched after normalisation (date suffixes, provider prefixes)"
               },
               {
+                "name": "kind",
+                "in": "query",
+                "schema": {"type": "string", "enum": ["llm", "tool", "agent", "other", "all"], "default": "llm"},
+                "description": "which spans: LLM calls (a GenAI operation that calls a model, or an OpenInference LLM or EMBEDDING span; the default), tool calls, agent runs, other spans (HTTP requests and the like), or all of them"
+              },
+              {
                 "name": "group_by",
                 "in": "query",
-                "schema": {"type": "array", "items": {"type": "string", "enum": ["service", "model", "operation", "status"]}},
+                "schema": {"type": "array", "items": {"type": "string", "enum": ["service", "model", "operation", "status", "kind"]}},
                 "description": "comma-separated dimensions",
                 "style": "form",
                 "explode": false
@@ -958,6 +964,7 @@ enum OpenAPIDocument {
                       "properties": {
                         "from": {"type": "string"},
                         "to": {"type": "string"},
+                        "kind": {"type": "string", "enum": ["llm", "tool", "agent", "other", "all"]},
                         "group_by": {"type": "array", "items": {"type": "string"}},
                         "groups": {
                           "type": "array",
@@ -968,6 +975,7 @@ enum OpenAPIDocument {
                               "model": {"type": "string"},
                               "operation": {"type": "string"},
                               "status": {"type": "string"},
+                              "kind": {"type": "string", "enum": ["llm", "tool", "agent", "other"]},
                               "count": {"type": "integer"},
                               "errors": {"type": "integer"},
                               "error_rate": {"type": "number"},
@@ -1011,7 +1019,7 @@ enum OpenAPIDocument {
                           }
                         }
                       },
-                      "required": ["from", "to", "group_by", "groups"]
+                      "required": ["from", "to", "kind", "group_by", "groups"]
                     }
                   }
                 }
@@ -1055,6 +1063,12 @@ enum OpenAPIDocument {
                   ]
                 },
                 "required": true
+              },
+              {
+                "name": "kind",
+                "in": "query",
+                "schema": {"type": "string", "enum": ["llm", "tool", "agent", "other", "all"], "default": "llm"},
+                "description": "which spans: LLM calls (a GenAI operation that calls a model, or an OpenInference LLM or EMBEDDING span; the default), tool calls, agent runs, other spans (HTTP requests and the like), or all of them"
               },
               {
                 "name": "step",

@@ -1,6 +1,7 @@
 internal import Foundation
 internal import Hummingbird
 internal import VigilCore
+internal import VigilProjections
 
 /// Query-string parsing with errors that name the parameter and what it may be. Every number is
 /// parsed with its range checked here, so a handler's arithmetic on it cannot overflow; an absent
@@ -54,6 +55,16 @@ enum QueryParameter {
     static func filter(_ query: Parameters, _ name: String) throws -> String? {
         guard let text = query.get(name), !text.isEmpty else { return nil }
         return try InputText.check(text, "query parameter \(name)")
+    }
+
+    /// Which spans (`kind=llm|tool|agent|other|all`): LLM calls when absent or empty, nil for all.
+    /// - Throws: `VigilError` `.invalidInput` naming `kind` and the values it takes.
+    static func kind(_ query: Parameters) throws -> SpanKind? {
+        guard let text = query.get("kind"), !text.isEmpty else { return .llm }
+        guard let kind = SpanKind.filter(text) else {
+            throw VigilError(.invalidInput, "query parameter kind=\(InputText.shown(text)) must be one of \(SpanKind.filterValues.joined(separator: ", "))")
+        }
+        return kind
     }
 
     /// A comma-separated list (`group_by=service,model`): its items trimmed, empty ones dropped;

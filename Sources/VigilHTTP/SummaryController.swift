@@ -8,7 +8,8 @@ internal import VigilStats
 public import VigilHTTPBase
 
 /// `GET /api/v1/summary` (per group: count, errors, error rate, latency and time-to-first-token
-/// percentiles, tokens, exact cost) and `GET /api/v1/models/unpriced`, from the rollups.
+/// percentiles, tokens, exact cost; of LLM calls unless `kind` names other spans) and
+/// `GET /api/v1/models/unpriced`, from the rollups.
 public struct SummaryController: Sendable {
     /// The most dimensions `group_by` may list.
     static let maxGroupBy = 16
@@ -43,12 +44,16 @@ public struct SummaryController: Sendable {
         }
         let service = try QueryParameter.filter(query, "service")
         let model = try QueryParameter.filter(query, "model")
-        let groups = try await rollups.summary(projectID: principal.projectID, fromMicros: from, toMicros: to, service: service, model: model, groupBy: groupBy)
+        let kind = try QueryParameter.kind(query)
+        let groups = try await rollups.summary(
+            projectID: principal.projectID, fromMicros: from, toMicros: to, service: service, model: model, kind: kind, groupBy: groupBy
+        )
 
         var writer = JSONWriter(capacity: 512 * groups.count + 256)
         writer.beginObject()
         writer.string("from", CivilTime.rfc3339(micros: from))
         writer.string("to", CivilTime.rfc3339(micros: to))
+        writer.string("kind", kind?.rawValue ?? "all")
         writer.beginArray("group_by")
         for dimension in groupBy { writer.string(nil, dimension.rawValue) }
         writer.endArray()

@@ -1,13 +1,14 @@
 public import Hummingbird
 internal import NIOCore
 internal import VigilCore
+internal import VigilProjections
 public import VigilQueries
 internal import VigilStats
 public import VigilHTTPBase
 
-/// `GET /api/v1/timeseries?metric&step&from&to&service&model`: one metric of the rollups per
-/// step-long bucket, aligned to the epoch; buckets without spans are present with a zero count
-/// (and null for percentiles and rates).
+/// `GET /api/v1/timeseries?metric&step&from&to&service&model&kind`: one metric of the rollups (of
+/// LLM calls unless `kind` names other spans) per step-long bucket, aligned to the epoch; buckets
+/// without spans are present with a zero count (and null for percentiles and rates).
 public struct TimeseriesController: Sendable {
     /// The metrics a series can show.
     enum Metric: String, CaseIterable {
@@ -83,7 +84,10 @@ public struct TimeseriesController: Sendable {
         }
         let service = try QueryParameter.filter(query, "service")
         let model = try QueryParameter.filter(query, "model")
-        let groups = try await rollups.series(projectID: principal.projectID, fromMicros: first, toMicros: to, stepMicros: step, service: service, model: model)
+        let kind = try QueryParameter.kind(query)
+        let groups = try await rollups.series(
+            projectID: principal.projectID, fromMicros: first, toMicros: to, stepMicros: step, service: service, model: model, kind: kind
+        )
         var writer = JSONWriter(capacity: Int(buckets) * 48 + 128)
         writer.beginObject()
         writer.string("metric", metric.rawValue)

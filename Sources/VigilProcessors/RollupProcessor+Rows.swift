@@ -75,33 +75,35 @@ extension RollupProcessor {
 
     private func storedRows(_ keys: [RollupKey], of tier: RollupTier, on transaction: PostgresConnection, logger: Logger) async throws -> [(RollupKey, RollupTotals)] {
         let rows = try await transaction.query("""
-            SELECT r.project_id, k.bucket_us, r.service, r.model, r.operation, r.status,
+            SELECT r.project_id, k.bucket_us, r.service, r.model, r.operation, r.status, r.kind,
                    r.count, r.errors, r.skewed, r.latency_sketch, r.ttft_sketch, r.input_tokens, r.output_tokens, r.cost_usd::text, r.unpriced,
                    \(unescaped: Self.checkColumns.map { "r." + $0 }.joined(separator: ", "))
             FROM \(unescaped: tier.table) r
-            JOIN unnest(\(keys.map(\.projectID)), \(keys.map(\.bucketMicros)), \(keys.map(\.service)), \(keys.map(\.model)), \(keys.map(\.operation)), \(keys.map(\.status)))
-                 AS k(project_id, bucket_us, service, model, operation, status)
+            JOIN unnest(\(keys.map(\.projectID)), \(keys.map(\.bucketMicros)), \(keys.map(\.service)), \(keys.map(\.model)), \(keys.map(\.operation)), \(keys.map(\.status)),
+                        \(keys.map(\.kind)))
+                 AS k(project_id, bucket_us, service, model, operation, status, kind)
               ON r.project_id = k.project_id AND r.\(unescaped: tier.column) = vigil_ts(k.bucket_us)
-             AND r.service = k.service AND r.model = k.model AND r.operation = k.operation AND r.status = k.status
+             AND r.service = k.service AND r.model = k.model AND r.operation = k.operation AND r.status = k.status AND r.kind = k.kind
             """, logger: logger)
         var stored: [(RollupKey, RollupTotals)] = []
         for try await row in rows {
             let cells = row.makeRandomAccess()
             let key = RollupKey(
                 projectID: try cells[0].decode(Int64.self), bucketMicros: try cells[1].decode(Int64.self), service: try cells[2].decode(String.self),
-                model: try cells[3].decode(String.self), operation: try cells[4].decode(String.self), status: try cells[5].decode(String.self)
+                model: try cells[3].decode(String.self), operation: try cells[4].decode(String.self), status: try cells[5].decode(String.self),
+                kind: try cells[6].decode(String.self)
             )
-            guard let latency = QuantileSketch(encoded: Array(buffer: try cells[9].decode(ByteBuffer.self))),
-                  let ttft = QuantileSketch(encoded: Array(buffer: try cells[10].decode(ByteBuffer.self))),
-                  let cost = Decimal(string: try cells[13].decode(String.self), locale: Locale(identifier: "en_US_POSIX"))
+            guard let latency = QuantileSketch(encoded: Array(buffer: try cells[10].decode(ByteBuffer.self))),
+                  let ttft = QuantileSketch(encoded: Array(buffer: try cells[11].decode(ByteBuffer.self))),
+                  let cost = Decimal(string: try cells[14].decode(String.self), locale: Locale(identifier: "en_US_POSIX"))
             else {
                 throw VigilError(.unavailable, "a stored \(tier.table) row of \(key.service)/\(key.model) is unreadable; run vigil replay rollup")
             }
-            let checks = try CheckTotals(decoding: cells, from: 15)
+            let checks = try CheckTotals(decoding: cells, from: 16)
             stored.append((key, RollupTotals(
-                count: try cells[6].decode(Int64.self), errors: try cells[7].decode(Int64.self), skewed: try cells[8].decode(Int64.self),
-                latency: latency, ttft: ttft, inputTokens: try cells[11].decode(Int64.self), outputTokens: try cells[12].decode(Int64.self),
-                cost: cost, unpriced: try cells[14].decode(Int64.self), checks: checks
+                count: try cells[7].decode(Int64.self), errors: try cells[8].decode(Int64.self), skewed: try cells[9].decode(Int64.self),
+                latency: latency, ttft: ttft, inputTokens: try cells[12].decode(Int64.self), outputTokens: try cells[13].decode(Int64.self),
+                cost: cost, unpriced: try cells[15].decode(Int64.self), checks: checks
             )))
         }
         return stored
@@ -109,7 +111,7 @@ extension RollupProcessor {
 
     /// Copies new rows into `tier`'s table, in key order.
     private func copy(_ rows: [(key: RollupKey, value: RollupTotals)], into tier: RollupTier) -> PreparedWrite? {
-        let columns = ["project_id", tier.column, "service", "model", "operation", "status", "count", "errors", "skewed",
+        let columns = ["project_id", tier.column, "service", "model", "operation", "status", "kind", "count", "errors", "skewed",
                        "latency_sketch", "ttft_sketch", "input_tokens", "output_tokens", "cost_usd", "unpriced"] + Self.checkColumns
         let order = rows.positions(orderedBy: { (rows[$0].key.projectID, rows[$0].key.bucketMicros) })
         return .copy(rows, in: order, into: tier.table, columns: columns) { text, row in
@@ -119,6 +121,7 @@ extension RollupProcessor {
             text.text(row.key.model)
             text.text(row.key.operation)
             text.text(row.key.status)
+            text.text(row.key.kind)
             text.int(row.value.count)
             text.int(row.value.errors)
             text.int(row.value.skewed)
@@ -143,19 +146,19 @@ extension RollupProcessor {
         let rows = merged.inKeyOrder()
         let checks = Self.checkColumns.joined(separator: ", ")
         return .query("""
-            INSERT INTO \(unescaped: tier.table) (project_id, \(unescaped: tier.column), service, model, operation, status, count, errors, skewed,
+            INSERT INTO \(unescaped: tier.table) (project_id, \(unescaped: tier.column), service, model, operation, status, kind, count, errors, skewed,
                                        latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced, \(unescaped: checks))
-            SELECT project_id, vigil_ts(bucket_us), service, model, operation, status,
+            SELECT project_id, vigil_ts(bucket_us), service, model, operation, status, kind,
                    count, errors, skewed, latency, ttft, input_tokens, output_tokens, cost::numeric, unpriced, \(unescaped: checks)
             FROM unnest(\(rows.map(\.key.projectID)), \(rows.map(\.key.bucketMicros)), \(rows.map(\.key.service)), \(rows.map(\.key.model)),
-                        \(rows.map(\.key.operation)), \(rows.map(\.key.status)), \(rows.map(\.value.count)), \(rows.map(\.value.errors)),
+                        \(rows.map(\.key.operation)), \(rows.map(\.key.status)), \(rows.map(\.key.kind)), \(rows.map(\.value.count)), \(rows.map(\.value.errors)),
                         \(rows.map(\.value.skewed)), \(rows.map { ByteBuffer(bytes: $0.value.latency.encoded()) }), \(rows.map { ByteBuffer(bytes: $0.value.ttft.encoded()) }),
                         \(rows.map(\.value.inputTokens)), \(rows.map(\.value.outputTokens)), \(rows.map(\.value.cost.numericText)), \(rows.map(\.value.unpriced)),
                         \(rows.map(\.value.checks.outputs)), \(rows.map(\.value.checks.empty)), \(rows.map(\.value.checks.refusal)),
                         \(rows.map(\.value.checks.truncated)), \(rows.map(\.value.checks.jsonChecked)), \(rows.map(\.value.checks.invalidJSON)))
-                 AS r(project_id, bucket_us, service, model, operation, status, count, errors, skewed, latency, ttft, input_tokens, output_tokens, cost, unpriced,
+                 AS r(project_id, bucket_us, service, model, operation, status, kind, count, errors, skewed, latency, ttft, input_tokens, output_tokens, cost, unpriced,
                       \(unescaped: checks))
-            ON CONFLICT (project_id, \(unescaped: tier.column), service, model, operation, status) DO UPDATE SET
+            ON CONFLICT (project_id, \(unescaped: tier.column), service, model, operation, status, kind) DO UPDATE SET
                 count = excluded.count, errors = excluded.errors, skewed = excluded.skewed,
                 latency_sketch = excluded.latency_sketch, ttft_sketch = excluded.ttft_sketch,
                 input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,

@@ -99,9 +99,11 @@ extension RollupProcessor {
                 models[rawModel] = (model, history)
             }
             let isError = status == "error"
+            let operation = try cells[5].decode(String.self)
             let key = RollupKey(
                 projectID: project, bucketMicros: RollupTier.minute.bucket(of: micros), service: service, model: model,
-                operation: try cells[5].decode(String.self), status: isError ? "error" : "ok"
+                operation: operation, status: isError ? "error" : "ok",
+                kind: SpanKind.of(operation: operation, hasModel: !rawModel.isEmpty).rawValue
             )
             var ttftMillis: Double?
             if let ttftText = try cells[11].decode(String?.self), let seconds = Double(ttftText), seconds >= 0 { ttftMillis = seconds * 1000 }

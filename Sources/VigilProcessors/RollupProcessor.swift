@@ -5,7 +5,7 @@ internal import VigilCore
 internal import VigilProjections
 
 /// The `rollup` processor: folds spans into per-minute rollups by project, service, model,
-/// operation and status — count, errors, clock-skewed spans, latency and time-to-first-token
+/// operation, status and kind (LLM call, tool call, agent run or other span: `SpanKind`) — count, errors, clock-skewed spans, latency and time-to-first-token
 /// sketches, input and output tokens, exact cost, the built-in checks of LLM output — with
 /// ten-minute, hourly and daily tiers of the same rows; keeps per-trace summaries, evaluations
 /// (output quality) and the list of models seen without a price.

@@ -3,7 +3,7 @@ internal import PostgresNIO
 internal import VigilStats
 internal import VigilProjections
 
-/// The key of one rollup row: project × bucket × service × model × operation × status.
+/// The key of one rollup row: project × bucket × service × model × operation × status × kind.
 struct RollupKey: Hashable, Sendable {
     var projectID: Int64
     /// The bucket's start (a minute, hour or day).
@@ -12,6 +12,8 @@ struct RollupKey: Hashable, Sendable {
     var model: String
     var operation: String
     var status: String
+    /// The span's `SpanKind` (llm, tool, agent, other), as stored.
+    var kind: String
 
     /// The same group in the bucket of `tier` that holds this one's.
     func rebucketed(to tier: RollupTier) -> RollupKey {

@@ -8,7 +8,8 @@ public import VigilStats
 public import VigilProjections
 
 /// Reads the rollups back for the query API: any time range (whole minutes) and grouping is a
-/// merge of the stored per-minute rows, sketches included.
+/// merge of the stored per-minute rows, sketches included. Counts, latency, tokens and cost are of
+/// LLM calls unless a query asks for another `SpanKind` (or every kind).
 public struct RollupReader: Sendable {
     /// What a summary can be grouped by.
     public enum Dimension: String, Sendable, CaseIterable {
@@ -20,6 +21,8 @@ public struct RollupReader: Sendable {
         case operation
         /// ok or error.
         case status
+        /// The span's kind: llm, tool, agent or other (`SpanKind`).
+        case kind
     }
 
     /// One group of a summary.
@@ -94,17 +97,21 @@ public struct RollupReader: Sendable {
         self.logger = logger
     }
 
-    /// The summary of `projectID`'s spans in the minutes starting in [`fromMicros`, `toMicros`),
-    /// optionally of one service and one model, grouped by `groupBy` (one group for no dimensions).
-    public func summary(projectID: Int64, fromMicros: Int64, toMicros: Int64, service: String?, model: String?, groupBy: [Dimension]) async throws -> [Group] {
+    /// The summary of `projectID`'s spans of `kind` (every kind when nil; LLM calls by default) in
+    /// the minutes starting in [`fromMicros`, `toMicros`), optionally of one service and one model,
+    /// grouped by `groupBy` (one group for no dimensions).
+    public func summary(
+        projectID: Int64, fromMicros: Int64, toMicros: Int64, service: String?, model: String?, kind: SpanKind? = .llm, groupBy: [Dimension]
+    ) async throws -> [Group] {
         let segments = RollupTier.segments(fromMicros: fromMicros, toMicros: toMicros)
-        let filter = Filter(projectID: projectID, service: service, model: model.map(ModelName.normalise))
+        let filter = Filter(projectID: projectID, service: service, model: model.map(ModelName.normalise), kind: kind)
         var groups = try await fold(segments, filter: filter, keys: groupBy.map(\.rawValue)) { values in
             Group(dimensions: zip(groupBy, values).map { ($0, $1) })
         }
-        // Evaluations are kept per service and model; they join groupings by those alone. (The
-        // built-in checks are columns of the rollup rows, read by `fold`.)
-        if groupBy.allSatisfy({ $0 == .service || $0 == .model }) {
+        // Evaluations are kept per service and model, of LLM outputs; they join groupings by those
+        // alone, of LLM calls or of every kind. (The built-in checks are columns of the rollup rows,
+        // read by `fold`.)
+        if groupBy.allSatisfy({ $0 == .service || $0 == .model }), (kind ?? .llm) == .llm {
             let rows = try await executor.execute(
                 Self.query(segments, filter: filter, keys: groupBy.map(\.rawValue) + ["name"], table: \.qualityTable, columns: "count, scored, score_sum", aggregates: """
                     sum(count)::bigint, sum(scored)::bigint, sum(score_sum)::text
@@ -129,9 +136,11 @@ public struct RollupReader: Sendable {
 
     /// One group per `stepMicros`-long bucket (aligned to the epoch) that has data, keyed by the
     /// bucket's start; the same filters as `summary`.
-    public func series(projectID: Int64, fromMicros: Int64, toMicros: Int64, stepMicros: Int64, service: String?, model: String?) async throws -> [Int64: Group] {
+    public func series(
+        projectID: Int64, fromMicros: Int64, toMicros: Int64, stepMicros: Int64, service: String?, model: String?, kind: SpanKind? = .llm
+    ) async throws -> [Int64: Group] {
         let segments = RollupTier.segments(fromMicros: fromMicros, toMicros: toMicros, step: stepMicros)
-        let filter = Filter(projectID: projectID, service: service, model: model.map(ModelName.normalise))
+        let filter = Filter(projectID: projectID, service: service, model: model.map(ModelName.normalise), kind: kind)
         let groups = try await fold(segments, filter: filter, keys: ["((bucket_us / \(stepMicros)) * \(stepMicros))::text"]) { _ in Group(dimensions: []) }
         var series: [Int64: Group] = [:]
         for (key, group) in groups {
@@ -140,11 +149,13 @@ public struct RollupReader: Sendable {
         return series
     }
 
-    /// The rows a query reads: one project, optionally one service and one (normalised) model.
+    /// The rows a query reads: one project, optionally one service, one (normalised) model and
+    /// one kind of span (the quality tables, kept per service and model, have no kind).
     private struct Filter {
         var projectID: Int64
         var service: String?
         var model: String?
+        var kind: SpanKind?
     }
 
     /// Sums the rollup rows of `segments` in SQL by the `keys` expressions (columns of the rows, or
@@ -191,12 +202,13 @@ public struct RollupReader: Sendable {
 
     /// `SELECT keys, aggregates FROM (the segments' rows of table) GROUP BY keys`.
     private static func query(_ segments: [RollupTier.Segment], filter: Filter, keys: [String], table: KeyPath<RollupTier, String>, columns: String, aggregates: String) -> PostgresQuery {
-        var sql = PostgresQuery.StringInterpolation(literalCapacity: 512 * segments.count, interpolationCount: 5 * segments.count)
+        var sql = PostgresQuery.StringInterpolation(literalCapacity: 512 * segments.count, interpolationCount: 6 * segments.count)
         sql.appendLiteral("SELECT " + keys.map { $0 + ", " }.joined() + aggregates + " FROM (")
         for (index, segment) in segments.enumerated() {
             let column = segment.tier.column
             let name = segment.tier[keyPath: table]
-            let groupColumns = name == segment.tier.qualityTable ? "name" : "operation, status"
+            let isQuality = name == segment.tier.qualityTable
+            let groupColumns = isQuality ? "name" : "operation, status, kind"
             if index > 0 { sql.appendLiteral(" UNION ALL ") }
             sql.appendLiteral("""
                 SELECT vigil_us(\(column)) AS bucket_us, service, model, \(groupColumns), \(columns)
@@ -215,6 +227,10 @@ public struct RollupReader: Sendable {
             if let model = filter.model {
                 sql.appendLiteral(" AND model = ")
                 sql.appendInterpolation(model)
+            }
+            if !isQuality, let kind = filter.kind {
+                sql.appendLiteral(" AND kind = ")
+                sql.appendInterpolation(kind.rawValue)
             }
         }
         sql.appendLiteral(") AS r")

@@ -4,7 +4,8 @@ internal import VigilCore
 internal import VigilQueries
 internal import VigilStats
 
-/// `GET /ui`: the project's calls over a time range: totals (calls, error rate, p95 latency,
+/// `GET /ui`: the project's LLM calls (the rollup reader's default kind: request, tool and agent
+/// spans are not calls) over a time range: totals (calls, error rate, p95 latency,
 /// exact cost, tokens), charts of calls, error rate, p95 latency and cost by model over time,
 /// and a table per service × model. Read from the rollups through `RollupReader`.
 struct OverviewPage: Sendable {

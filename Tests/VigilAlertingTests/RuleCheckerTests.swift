@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilAlerting
+import VigilProjections
 
 @Suite("Rule files and the checker")
 struct RuleCheckerTests {
@@ -203,5 +204,32 @@ struct RuleCheckerTests {
         let lines = try check(["syntax-error.yaml", "unknown-receiver.yaml"], withReceivers: false)
         #expect(lines.count == 1)
         #expect(lines.first?.contains("YAML syntax error") == true)
+    }
+
+    @Test("a rule watches LLM calls unless its kind says otherwise; a bad kind, or a kind on a drift metric, is a problem")
+    func spanKinds() throws {
+        func rule(_ name: String, metric: String = "latency_p95", kind: String?) -> String {
+            """
+              - name: \(name)
+                metric: \(metric)
+            \(kind.map { "    kind: \($0)\n" } ?? "")    window: 5m
+                comparison: ">"
+                threshold: 1
+                receivers: [oncall]
+
+            """
+        }
+        let receivers = RuleFile(path: "receivers.yaml", contents: "receivers:\n  - name: oncall\n    url: http://127.0.0.1:9099/vigil\n")
+        let good = RuleFile(path: "kinds.yaml", contents: "rules:\n" + rule("Calls", kind: nil) + rule("Tools", kind: "tool") + rule("Agents", kind: "agent")
+            + rule("Everything", kind: "all") + rule("Requests", metric: "error_rate", kind: "other"))
+        let set = try RuleChecker.load([receivers, good])
+        let kinds = set.rules.reduce(into: [String: String]()) { $0[$1.name] = $1.kind?.rawValue ?? "all" }
+        #expect(kinds == ["Calls": "llm", "Tools": "tool", "Agents": "agent", "Everything": "all", "Requests": "other"])
+        let bad = RuleFile(path: "bad-kinds.yaml", contents: "rules:\n" + rule("Http", kind: "http") + rule("Drift", metric: "drift_flag", kind: "llm"))
+        let lines = RuleChecker.check([receivers, bad]).lines
+        #expect(lines == [
+            "bad-kinds.yaml:4:11: \"kind\" must be one of llm, tool, agent, other, all, not \"http\"",
+            "bad-kinds.yaml:12:5: \"kind\" does not apply to metric drift_flag (drift reads no spans)",
+        ])
     }
 }

@@ -103,6 +103,88 @@ struct SummaryRouteTests {
             }
         }
     }
+
+    @Test("request, tool and agent spans are not counted as calls by default; kind picks them, groups by them, and a bad kind is named")
+    func spanKinds() async throws {
+        let harness = try await CollectorHarness.make("summarykinds")
+        func kindSpan(_ index: UInt8, milliseconds: UInt64, attributes pairs: [(String, String)]) -> OTLPSpan {
+            var result = span(trace: 30, span: index)
+            result.endTimeUnixNano = result.startTimeUnixNano + milliseconds * 1_000_000
+            result.attributes = pairs.map { key, value in
+                var pair = OTLPKeyValue()
+                pair.key = key
+                pair.value.stringValue = value
+                return pair
+            }
+            return result
+        }
+        let spans = [
+            // One LLM call (GenAI), one embedding call (OpenInference).
+            kindSpan(1, milliseconds: 100, attributes: [("gen_ai.operation.name", "chat"), ("gen_ai.request.model", "gpt-4o")]),
+            kindSpan(2, milliseconds: 20, attributes: [("openinference.span.kind", "EMBEDDING"), ("llm.model_name", "text-embedding-3-small")]),
+            // A tool call, an agent run, an OpenInference chain and two HTTP requests: not calls.
+            kindSpan(3, milliseconds: 5, attributes: [("gen_ai.operation.name", "execute_tool"), ("gen_ai.tool.name", "search")]),
+            kindSpan(4, milliseconds: 900, attributes: [("gen_ai.operation.name", "invoke_agent")]),
+            kindSpan(5, milliseconds: 800, attributes: [("openinference.span.kind", "CHAIN")]),
+            kindSpan(6, milliseconds: 4000, attributes: [("http.request.method", "POST")]),
+            kindSpan(7, milliseconds: 5000, attributes: [("http.request.method", "GET")]),
+        ]
+        let readHeaders = headers(key: harness.readKey, contentType: nil)
+        let ingestHeaders = headers(key: harness.ingestKey, contentType: "application/x-protobuf")
+        let database = harness.test.database
+        let logger = harness.test.logger
+        let test = harness.test
+        let export = try traceRequest(spans)
+        let from = Int64(Date().timeIntervalSince1970 * 1000) - 600_000
+        try await harness.application.test(.router) { client in
+            try await client.execute(uri: "/v1/traces", method: .post, headers: ingestHeaders, body: export) { response in
+                #expect(response.status == .ok)
+            }
+            let runner = ProcessorRunner(processor: RollupProcessor(prices: shippedPrices), database: database, logger: logger)
+            try await test.withConnection { try await runner.runToHead(on: $0) }
+            try await client.execute(uri: "/api/v1/summary?from=\(from)", method: .get, headers: readHeaders) { response in
+                #expect(response.status == .ok)
+                let body = try json(response.body)
+                #expect(body["kind"] as? String == "llm")
+                let groups = body["groups"] as? [[String: Any]] ?? []
+                #expect(groups.count == 1)
+                #expect(groups.first?["count"] as? Int == 2, "the chat and the embedding call, none of the other five spans")
+                let latency = groups.first?["latency_ms"] as? [String: Any]
+                let p99 = latency?["p99"] as? Double ?? .infinity
+                #expect(p99 < 110, "the HTTP requests' seconds stay out of the calls' latency")
+            }
+            try await client.execute(uri: "/api/v1/summary?kind=all&group_by=kind&from=\(from)", method: .get, headers: readHeaders) { response in
+                #expect(response.status == .ok)
+                let body = try json(response.body)
+                #expect(body["kind"] as? String == "all")
+                let groups = body["groups"] as? [[String: Any]] ?? []
+                let counts = Dictionary(uniqueKeysWithValues: groups.map { ($0["kind"] as? String ?? "?", $0["count"] as? Int ?? -1) })
+                #expect(counts == ["llm": 2, "tool": 1, "agent": 1, "other": 3])
+            }
+            try await client.execute(uri: "/api/v1/summary?kind=tool&group_by=operation&from=\(from)", method: .get, headers: readHeaders) { response in
+                let groups = try json(response.body)["groups"] as? [[String: Any]] ?? []
+                let operations = groups.compactMap { $0["operation"] as? String }
+                #expect(operations == ["execute_tool"])
+            }
+            try await client.execute(uri: "/api/v1/timeseries?metric=count&step=1h&from=\(from)", method: .get, headers: readHeaders) { response in
+                let points = try json(response.body)["points"] as? [[String: Any]] ?? []
+                let total = points.compactMap { $0["value"] as? Int }.reduce(0, +)
+                #expect(total == 2)
+            }
+            try await client.execute(uri: "/api/v1/timeseries?metric=count&step=1h&kind=other&from=\(from)", method: .get, headers: readHeaders) { response in
+                let points = try json(response.body)["points"] as? [[String: Any]] ?? []
+                let total = points.compactMap { $0["value"] as? Int }.reduce(0, +)
+                #expect(total == 3)
+            }
+            for path in ["/api/v1/summary?kind=http", "/api/v1/timeseries?metric=count&kind=LLM"] {
+                try await client.execute(uri: path, method: .get, headers: readHeaders) { response in
+                    #expect(response.status == .badRequest, "\(path)")
+                    let message = (try json(response.body)["error"] as? [String: Any])?["message"] as? String ?? ""
+                    #expect(message.contains("kind"), "\(path): \(message)")
+                }
+            }
+        }
+    }
 }
 
 let shippedPrices: PriceTable = {

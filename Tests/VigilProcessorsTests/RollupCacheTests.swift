@@ -11,7 +11,7 @@ struct RollupCacheTests {
     func row(_ minute: Int64, _ service: String) -> (key: RollupKey, value: RollupTotals) {
         var totals = RollupTotals()
         totals.add(isError: false, durationNanos: 1_000_000 * (minute + 1), ttftMillis: nil, input: nil, output: nil, cost: nil)
-        return (RollupKey(projectID: 1, bucketMicros: minute * 60_000_000, service: service, model: "m", operation: "chat", status: "ok"), totals)
+        return (RollupKey(projectID: 1, bucketMicros: minute * 60_000_000, service: service, model: "m", operation: "chat", status: "ok", kind: "llm"), totals)
     }
 
     @Test("under the limit every row is kept, a rewritten row replaced")

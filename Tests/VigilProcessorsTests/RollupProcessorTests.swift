@@ -10,7 +10,8 @@ import VigilProcessors
 import VigilStats
 import VigilTestSupport
 
-/// One synthetic LLM span, and what the test knows about it.
+/// One synthetic span (an LLM call, a tool call, an agent run or a plain request), and what the
+/// test knows about it.
 struct SyntheticSpan {
     var service: String
     var model: String?
@@ -23,6 +24,16 @@ struct SyntheticSpan {
     var ttftSeconds: Double?
     /// The LLM call's output and finish reason, for the built-in checks.
     var output: (text: String, finishReason: String)? = nil
+
+    /// The rollups' kind of the span, written out here rather than asked of `SpanKind`.
+    var kind: String {
+        if model != nil { return "llm" }
+        switch operation {
+        case "execute_tool": return "tool"
+        case "invoke_agent": return "agent"
+        default: return "other"
+        }
+    }
 
     func event(project: Int64, index: Int) -> NewEvent {
         var writer = JSONWriter()
@@ -39,6 +50,12 @@ struct SyntheticSpan {
         if let ttftSeconds { writer.double("gen_ai.server.time_to_first_token", ttftSeconds) }
         if let output { writer.string("gen_ai.completion", output.text) }
         writer.endObject()
+        if model == nil, !operation.isEmpty {
+            writer.beginObject("genai")
+            writer.string("dialect", "opentelemetry")
+            writer.string("operation", operation)
+            writer.endObject()
+        }
         if let model {
             writer.beginObject("genai")
             writer.string("operation", operation)
@@ -69,7 +86,8 @@ func syntheticSpans(count: Int, seed: UInt64, startMicros: Int64, spacingMicros:
         return SyntheticSpan(
             service: ["chat", "search", "agent"][index % 3],
             model: model,
-            operation: model == nil ? "" : "chat",
+            // Spans without a model: plain requests, tool calls and agent runs in turn.
+            operation: model == nil ? ["", "execute_tool", "invoke_agent"][(index / 3) % 3] : "chat",
             error: generator.next() % 10 == 0,
             startMicros: startMicros + Int64(index) * spacingMicros,
             durationNanos: Int64(lognormal * 1_000_000),
@@ -165,14 +183,14 @@ struct RollupProcessorTests {
             (start, start + 3_000 * 97_000_000), (start + 600_000_000, start + 30 * 3_600_000_000 + 17 * 60_000_000 + 5_000_000),
             (start + 17 * 60_000_000, start + 23 * 60_000_000), (start + 86_400_000_000, start + 2 * 86_400_000_000),
         ]
-        let groupings: [[RollupReader.Dimension]] = [[], [.model], [.service, .model], [.status]]
+        let groupings: [[RollupReader.Dimension]] = [[], [.model], [.service, .model], [.status], [.kind], [.kind, .operation]]
         var live: [String] = []
         for (from, to) in ranges {
             let minuteFrom = from.floorDivided(by: 60_000_000) * 60_000_000 + (from % 60_000_000 == 0 ? 0 : 60_000_000)
             let minuteTo = to.floorDivided(by: 60_000_000) * 60_000_000 + (to % 60_000_000 == 0 ? 0 : 60_000_000)
             let inRange = spans.filter { $0.startMicros.floorDivided(by: 60_000_000) * 60_000_000 >= minuteFrom && $0.startMicros.floorDivided(by: 60_000_000) * 60_000_000 < minuteTo }
             for grouping in groupings {
-                let groups = try await reader.summary(projectID: 1, fromMicros: from, toMicros: to, service: nil, model: nil, groupBy: grouping)
+                let groups = try await reader.summary(projectID: 1, fromMicros: from, toMicros: to, service: nil, model: nil, kind: nil, groupBy: grouping)
                 var covered = 0
                 for group in groups {
                     let members = inRange.filter { span in
@@ -182,6 +200,7 @@ struct RollupProcessorTests {
                             case .model: (span.model.map(ModelName.normalise) ?? "") == value
                             case .operation: span.operation == value
                             case .status: (span.error ? "error" : "ok") == value
+                            case .kind: span.kind == value
                             }
                         }
                     }
@@ -224,7 +243,17 @@ struct RollupProcessorTests {
                 }
                 #expect(covered == inRange.count, "the groups cover every span in the range")
             }
+            // By default, the calls: LLM spans alone, their latency unmixed with the others'.
+            let calls = inRange.filter { $0.model != nil }
+            let llm = try await reader.summary(projectID: 1, fromMicros: from, toMicros: to, service: nil, model: nil, groupBy: [])
+            #expect(llm.first?.count ?? 0 == Int64(calls.count))
+            #expect(llm.first?.latency.count ?? 0 == UInt64(calls.count))
+            for kind in SpanKind.allCases {
+                let ofKind = try await reader.summary(projectID: 1, fromMicros: from, toMicros: to, service: nil, model: nil, kind: kind, groupBy: [])
+                #expect(ofKind.first?.count ?? 0 == Int64(inRange.filter { $0.kind == kind.rawValue }.count), "\(kind)")
+            }
         }
+        #expect(spans.contains { $0.kind == "tool" } && spans.contains { $0.kind == "agent" } && spans.contains { $0.kind == "other" })
         #expect(try await reader.unpricedModels(projectID: 1).map(\.model) == ["in-house-llm"])
 
         // Replay from sequence zero rebuilds exactly the same rollups.
@@ -236,7 +265,7 @@ struct RollupProcessorTests {
         var replayed: [String] = []
         for (from, to) in ranges {
             for grouping in groupings {
-                for group in try await reader.summary(projectID: 1, fromMicros: from, toMicros: to, service: nil, model: nil, groupBy: grouping) {
+                for group in try await reader.summary(projectID: 1, fromMicros: from, toMicros: to, service: nil, model: nil, kind: nil, groupBy: grouping) {
                     replayed.append(fingerprint(group))
                 }
             }
@@ -268,7 +297,9 @@ struct RollupProcessorTests {
         #expect(now.ttft.count == 1)
         #expect(abs(now.ttft.quantile(0.5)! - 100) <= 0.5)
         #expect(now.inputTokens == 200)
-        let web = try #require(try await reader.summary(projectID: 1, fromMicros: start - 60_000_000, toMicros: start + 60_000_000, service: "web", model: nil, groupBy: [.model]).first)
+        let web = try #require(try await reader.summary(projectID: 1, fromMicros: start - 60_000_000, toMicros: start + 60_000_000, service: "web", model: nil, kind: .other, groupBy: [.model]).first)
+        let webCalls = try await reader.summary(projectID: 1, fromMicros: start - 60_000_000, toMicros: start + 60_000_000, service: "web", model: nil, groupBy: [])
+        #expect(webCalls.isEmpty, "a span without GenAI attributes is no LLM call")
         #expect(web.count == 1 && web.errors == 1 && web.unpricedCalls == 0 && web.dimensions.first?.1 == "")
         let future = try await reader.summary(projectID: 1, fromMicros: 3_999_999_000_000_000, toMicros: 4_000_001_000_000_000, service: nil, model: nil, groupBy: [])
         #expect(future.first?.count == 1)
