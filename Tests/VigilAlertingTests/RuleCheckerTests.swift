@@ -229,7 +229,7 @@ struct RuleCheckerTests {
         let lines = RuleChecker.check([receivers, bad]).lines
         #expect(lines == [
             "bad-kinds.yaml:4:11: \"kind\" must be one of llm, tool, agent, other, all, not \"http\"",
-            "bad-kinds.yaml:12:5: \"kind\" does not apply to metric drift_flag (drift reads no spans)",
+            "bad-kinds.yaml:11:5: \"kind\" does not apply to metric drift_flag (drift reads no spans)",
         ])
     }
 }

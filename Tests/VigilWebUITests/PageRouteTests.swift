@@ -76,8 +76,9 @@ struct PageRouteTests {
                 #expect(!page.contains("d=\"\""), "no empty path")
                 #expect(page.contains("<th scope=\"row\"><a href=\"/ui/traces?service=chat-api&amp;range=1h\">chat-api</a></th>"))
                 #expect(page.contains(">gpt-4o</a>"))
-                #expect(page.contains("<dt>Calls</dt><dd>4</dd>"))
-                #expect(page.contains("<dt>Error rate</dt><dd>25.0%</dd>"))
+                // Calls are LLM calls: "plan" and "answer"; the agent root and the tool call are not.
+                #expect(page.contains("<dt>Calls</dt><dd>2</dd>"))
+                #expect(page.contains("<dt>Error rate</dt><dd>50.0%</dd>"))
                 #expect(!page.contains("beta"), "nothing of the other project")
             }
             try await client.execute(uri: "/ui/traces?status=error", method: .get, headers: pageHeaders(cookie: cookie)) { response in
