@@ -52,6 +52,8 @@ bench: test-deps release
 	  trap 'scripts/test-postgres.sh stop "$(TEST_PG_DIR)-bench"' EXIT; \
 	  Tests/e2e/.venv-proto/bin/python Benchmarks/ingest_bench.py --url "$$url" --vigil .build/release/vigil; \
 	  echo; \
+	  Tests/e2e/.venv-proto/bin/python Benchmarks/realistic_bench.py --url "$$url" --vigil .build/release/vigil; \
+	  echo; \
 	  Tests/e2e/.venv-proto/bin/python Benchmarks/processor_bench.py --url "$$url" --vigil .build/release/vigil; \
 	  echo; \
 	  Tests/e2e/.venv-proto/bin/python Benchmarks/alert_bench.py --url "$$url" --vigil .build/release/vigil; \
