@@ -56,7 +56,7 @@ struct BudgetRouteTests {
     static func decode<T: Decodable>(_ type: T.Type, _ buffer: ByteBuffer) throws -> T {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(type, from: Data(buffer: buffer))
+        return try decoder.decode(type, from: Data(String(buffer: buffer).utf8))
     }
 
     static func amount(_ text: String) -> Decimal {
