@@ -65,7 +65,8 @@ public final class BudgetSpendCache: Sendable {
         let nowMicros = Self.micros(now())
         var statuses: [Int64: [BudgetStatus]] = [:]
         for budget in try await store.list(projectID: nil) {
-            statuses[budget.projectID, default: []].append(try await reader.status(of: budget, nowMicros: nowMicros))
+            let status = try await reader.status(of: budget, nowMicros: nowMicros)
+            statuses[budget.projectID, default: []].append(status)
         }
         state.withLock { state in
             state.statuses = statuses
