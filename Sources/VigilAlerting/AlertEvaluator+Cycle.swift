@@ -38,6 +38,7 @@ extension AlertEvaluator {
         }
         let reader = RollupReader(executor: connection, logger: logger)
         let drift = DriftStore(executor: connection, logger: logger)
+        let budgets = BudgetStore(executor: connection, logger: logger)
         var readings: [Reading] = []
         var ruleStatus: [(rule: String, millis: Double, error: String?)] = []
         for rule in ruleSet.rules {
@@ -45,7 +46,7 @@ extension AlertEvaluator {
             var failure: String?
             for (projectID, projectName) in projects where rule.scope.includes(project: projectName) {
                 do {
-                    let series = try await rule.values(projectID: projectID, nowMicros: now.micros, reader: reader, drift: drift)
+                    let series = try await rule.values(projectID: projectID, nowMicros: now.micros, reader: reader, drift: drift, budgets: budgets)
                     readings.append(Reading(projectID: projectID, projectName: projectName, rule: rule, series: series))
                 } catch {
                     failure = Database.describe(error)

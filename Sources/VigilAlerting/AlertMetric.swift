@@ -39,6 +39,10 @@ public enum AlertMetric: String, Sendable, Hashable, Codable, CaseIterable {
     case driftFlag = "drift_flag"
     /// How many times faster than sustainable an SLO's error budget burns over the window.
     case burnRate = "burn_rate"
+    /// Per budget of the project (`GET /api/v1/budgets`): the days until what remains of it is
+    /// spent at the window's rate of spend (0 once it is spent; no value while nothing is spent in
+    /// the window). One series per budget, labelled `budget`, `budget_scope` and `period`.
+    case budgetBurn = "budget_burn"
 
     /// The built-in output checks that `check_rate` takes as its `name`.
     public static let builtInChecks = ["check.empty_output", "check.refusal", "check.truncated", "check.invalid_json"]
@@ -55,7 +59,7 @@ public enum AlertMetric: String, Sendable, Hashable, Codable, CaseIterable {
             return [.service, .model, .name]
         case .driftPSIMean, .driftPSIMax, .driftFlag:
             return [.service, .model, .feature]
-        case .burnRate:
+        case .burnRate, .budgetBurn:
             return []
         }
     }
@@ -80,6 +84,7 @@ public enum AlertMetric: String, Sendable, Hashable, Codable, CaseIterable {
         case .driftPSIMean, .driftPSIMax: return "PSI"
         case .driftFlag: return "flag"
         case .burnRate: return "× budget"
+        case .budgetBurn: return "days"
         }
     }
 

@@ -16,7 +16,8 @@ extension AlertRule {
         for (dimension, values) in filter where values.count == 1 {
             labels[dimension.rawValue] = values[0]
         }
-        labels = labels.merging(series.keeping(by.map(\.rawValue)))
+        // A budget_burn series is one budget: its labels name it, whatever `by` says.
+        labels = labels.merging(metric == .budgetBurn ? series : series.keeping(by.map(\.rawValue)))
         if let slo { labels["slo"] = slo.name }
         labels["severity"] = severity
         labels = labels.merging(self.labels)

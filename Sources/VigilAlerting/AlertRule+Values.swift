@@ -18,9 +18,12 @@ extension AlertRule {
     /// The value of the rule's metric in each series (one per value of the `by` labels) over the
     /// window ending at `nowMicros` (its minutes as `EvaluationWindow` says), one value per window
     /// in `windows` order (nil without data).
-    func values(projectID: Int64, nowMicros: Int64, reader: RollupReader, drift: DriftStore) async throws -> [LabelSet: [Double?]] {
+    func values(projectID: Int64, nowMicros: Int64, reader: RollupReader, drift: DriftStore, budgets: BudgetStore) async throws -> [LabelSet: [Double?]] {
         if [.driftPSIMean, .driftPSIMax, .driftFlag].contains(metric) {
             return try await driftValues(projectID: projectID, nowMicros: nowMicros, drift: drift)
+        }
+        if metric == .budgetBurn {
+            return try await budgetBurnValues(projectID: projectID, nowMicros: nowMicros, reader: reader, budgets: budgets)
         }
         var series: [LabelSet: [Double?]] = [:]
         for (position, window) in windows.enumerated() {
@@ -71,6 +74,35 @@ extension AlertRule {
         return series
     }
 
+    /// `budget_burn`: for each budget of the project, what remains of it in its period divided by
+    /// the daily rate of the window's spend (the window's spend × one day / the window), in days.
+    private func budgetBurnValues(projectID: Int64, nowMicros: Int64, reader: RollupReader, budgets: BudgetStore) async throws -> [LabelSet: [Double?]] {
+        var series: [LabelSet: [Double?]] = [:]
+        for budget in try await budgets.list(projectID: projectID) {
+            let status = try await reader.status(of: budget, nowMicros: nowMicros)
+            var labels = LabelSet()
+            labels["budget"] = String(budget.id)
+            labels["budget_scope"] = budget.scopeLabel
+            labels["period"] = budget.period.rawValue
+            var values: [Double?] = Array(repeating: nil, count: windows.count)
+            for (position, window) in windows.enumerated() where window.micros > 0 {
+                let spent = try await reader.spend(of: budget, fromMicros: nowMicros - window.micros, toMicros: nowMicros)
+                values[position] = Self.daysLeft(remaining: status.remaining, windowSpend: spent, windowMicros: window.micros)
+            }
+            series[labels] = values
+        }
+        return series
+    }
+
+    /// Days until `remaining` is spent at the daily rate of `windowSpend` over `windowMicros`: 0
+    /// when nothing remains, nil when nothing was spent in the window (no rate to extrapolate).
+    static func daysLeft(remaining: Decimal, windowSpend: Decimal, windowMicros: Int64) -> Double? {
+        if remaining <= 0 { return 0 }
+        guard windowSpend > 0, windowMicros > 0 else { return nil }
+        let perDay = windowSpend * Decimal(86_400_000_000) / Decimal(windowMicros)
+        return NSDecimalNumber(decimal: remaining / perDay).doubleValue
+    }
+
     private func matches(_ group: RollupReader.Group) -> Bool {
         for (dimension, value) in group.dimensions {
             guard let wanted = filter.first(where: { $0.key.rawValue == dimension.rawValue })?.value else { continue }
@@ -97,8 +129,8 @@ extension AlertRule {
             case .latency(let thresholdMillis):
                 return slo.burnRate(bad: Double(group.latency.count(above: thresholdMillis) + UInt64(group.skewed)), total: Double(group.count))
             }
-        case .driftPSIMean, .driftPSIMax, .driftFlag:
-            // Read from the drift reports (driftValues), not the rollups.
+        case .driftPSIMean, .driftPSIMax, .driftFlag, .budgetBurn:
+            // Read from the drift reports (driftValues) and the budgets (budgetBurnValues), not one group.
             return nil
         }
     }

@@ -19,6 +19,9 @@ public enum Permission: String, Sendable, CaseIterable, Codable {
     case reloadRules = "reload_rules"
     /// Read the audit trail: a project admin its project's, the instance's operator every project's.
     case readAudit = "read_audit"
+    /// Ask what remains of the key's project's budgets before a call (`GET /api/v1/quota`): an app
+    /// asks with the key it sends telemetry with, a dashboard with a reading key.
+    case checkQuota = "check_quota"
 
     /// The roles that hold this permission, in `Role.allCases` order (for error messages and documents).
     public var roles: [Role] {

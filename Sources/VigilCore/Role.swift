@@ -3,7 +3,8 @@
 /// only with the CLI. Which permission each role holds is written out in `permissions`, one role
 /// at a time, so that no role gains another's rights by a shortcut.
 public enum Role: String, Sendable, CaseIterable, Codable {
-    /// Push telemetry to its project: OTLP exports, evaluations, embeddings.
+    /// Push telemetry to its project: OTLP exports, evaluations, embeddings; and ask what remains
+    /// of its budgets before a call (`GET /api/v1/quota`).
     case ingest
     /// Read its project (GET only): never a mutation, never an appended event.
     case read
@@ -22,13 +23,13 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     public var permissions: Set<Permission> {
         switch self {
         case .ingest:
-            [.ingestTelemetry]
+            [.ingestTelemetry, .checkQuota]
         case .read:
-            [.readProject, .listRules]
+            [.readProject, .listRules, .checkQuota]
         case .operate:
-            [.readProject, .listRules, .operateProject]
+            [.readProject, .listRules, .operateProject, .checkQuota]
         case .admin:
-            [.ingestTelemetry, .readProject, .listRules, .operateProject, .administerProject, .readAudit]
+            [.ingestTelemetry, .readProject, .listRules, .operateProject, .administerProject, .readAudit, .checkQuota]
         case .operator:
             [.listRules, .viewReceiverDetails, .reloadRules, .readAudit]
         }

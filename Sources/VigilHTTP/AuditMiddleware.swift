@@ -29,6 +29,8 @@ public struct AuditMiddleware: RouterMiddleware {
         "POST /api/v1/dashboards/import": "dashboard.import",
         "DELETE /api/v1/dashboards/{uid}": "dashboard.delete",
         "PUT /api/v1/retention": "retention.set",
+        "POST /api/v1/budgets": "budget.create",
+        "DELETE /api/v1/budgets/{id}": "budget.delete",
     ]
 
     private let appender: EventAppender

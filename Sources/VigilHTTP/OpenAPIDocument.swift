@@ -1291,6 +1291,124 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/v1/budgets": {
+          "get": {
+            "summary": "The project's budgets: spend in the current UTC period, what remains, and the forecast at the period's end",
+            "description": "Requires a key with roles read, operate, admin.",
+            "x-vigil-roles": ["read", "operate", "admin"],
+            "security": [{"apiKey": []}],
+            "responses": {
+              "200": {
+                "description": "the budgets, oldest first",
+                "content": {"application/json": {"schema": {"type": "object", "properties": {"as_of": {"type": "string"}, "budgets": {"type": "array", "items": {"type": "object", "properties": {
+                  "id": {"type": "integer"}, "scope": {"type": "string", "enum": ["project", "service", "model"]}, "value": {"type": ["string", "null"]},
+                  "period": {"type": "string", "enum": ["day", "month"]}, "amount_usd": {"type": "number"}, "created_at": {"type": "string"},
+                  "period_start": {"type": "string"}, "period_end": {"type": "string"}, "spent_usd": {"type": "number"}, "remaining_usd": {"type": "number"},
+                  "exhausted": {"type": "boolean"},
+                  "forecast": {"type": "object", "properties": {
+                    "method": {"type": "string"}, "spend_usd": {"type": "number"}, "low_usd": {"type": "number"}, "high_usd": {"type": "number"},
+                    "daily_mean_usd": {"type": "number"}, "daily_sd_usd": {"type": "number"}, "days_left": {"type": "number"}, "over_budget": {"type": "boolean"}
+                  }, "required": ["method", "spend_usd", "low_usd", "high_usd", "daily_mean_usd", "daily_sd_usd", "days_left", "over_budget"]}
+                }, "required": ["id", "scope", "value", "period", "amount_usd", "period_start", "period_end", "spent_usd", "remaining_usd", "exhausted", "forecast"]}}}, "required": ["as_of", "budgets"]}}}
+              },
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "503": {"$ref": "#/components/responses/Unavailable"}
+            }
+          },
+          "post": {
+            "summary": "Make a budget of the project, its service or its model, per UTC day or month; audited",
+            "description": "Requires a key with roles operate, admin.",
+            "x-vigil-roles": ["operate", "admin"],
+            "security": [{"apiKey": []}],
+            "requestBody": {
+              "required": true,
+              "content": {"application/json": {"schema": {"type": "object", "properties": {
+                "scope": {"type": "string", "enum": ["project", "service", "model"]}, "value": {"type": "string"},
+                "period": {"type": "string", "enum": ["day", "month"]}, "amount_usd": {"type": ["string", "number"]}
+              }, "required": ["scope", "period", "amount_usd"]}}}
+            },
+            "responses": {
+              "201": {
+                "description": "the budget, with its spend so far",
+                "content": {"application/json": {"schema": {"type": "object", "properties": {
+                  "id": {"type": "integer"}, "scope": {"type": "string", "enum": ["project", "service", "model"]}, "value": {"type": ["string", "null"]},
+                  "period": {"type": "string", "enum": ["day", "month"]}, "amount_usd": {"type": "number"}, "created_at": {"type": "string"},
+                  "period_start": {"type": "string"}, "period_end": {"type": "string"}, "spent_usd": {"type": "number"}, "remaining_usd": {"type": "number"},
+                  "exhausted": {"type": "boolean"},
+                  "forecast": {"type": "object", "properties": {
+                    "method": {"type": "string"}, "spend_usd": {"type": "number"}, "low_usd": {"type": "number"}, "high_usd": {"type": "number"},
+                    "daily_mean_usd": {"type": "number"}, "daily_sd_usd": {"type": "number"}, "days_left": {"type": "number"}, "over_budget": {"type": "boolean"}
+                  }, "required": ["method", "spend_usd", "low_usd", "high_usd", "daily_mean_usd", "daily_sd_usd", "days_left", "over_budget"]}
+                }, "required": ["id", "scope", "value", "period", "amount_usd", "period_start", "period_end", "spent_usd", "remaining_usd", "exhausted", "forecast"]}}}
+              },
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "503": {"$ref": "#/components/responses/Unavailable"}
+            }
+          }
+        },
+        "/api/v1/budgets/{id}": {
+          "delete": {
+            "summary": "Remove one of the project's budgets; audited",
+            "description": "Requires a key with roles operate, admin.",
+            "x-vigil-roles": ["operate", "admin"],
+            "security": [{"apiKey": []}],
+            "parameters": [
+              {
+                "name": "id",
+                "in": "path",
+                "required": true,
+                "description": "the budget's id",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 9223372036854775807}
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "removed",
+                "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "integer"}, "deleted": {"type": "boolean"}}, "required": ["id", "deleted"]}}}
+              },
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "503": {"$ref": "#/components/responses/Unavailable"}
+            }
+          }
+        },
+        "/api/v1/quota": {
+          "get": {
+            "summary": "Before an expensive call: what remains of each budget that applies, and whether to go ahead",
+            "description": "Requires a key with roles ingest, read, operate, admin.",
+            "x-vigil-roles": ["ingest", "read", "operate", "admin"],
+            "security": [{"apiKey": []}],
+            "parameters": [
+              {"name": "service", "in": "query", "schema": {"type": "string"}},
+              {"name": "model", "in": "query", "schema": {"type": "string"}}
+            ],
+            "responses": {
+              "200": {
+                "description": "allow is false when any applying budget is spent",
+                "content": {"application/json": {"schema": {"type": "object", "properties": {
+                  "allow": {"type": "boolean"}, "as_of": {"type": "string"},
+                  "budgets": {"type": "array", "items": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "scope": {"type": "string", "enum": ["project", "service", "model"]}, "value": {"type": ["string", "null"]},
+                    "period": {"type": "string", "enum": ["day", "month"]}, "period_end": {"type": "string"}, "amount_usd": {"type": "number"},
+                    "spent_usd": {"type": "number"}, "remaining_usd": {"type": "number"}, "exhausted": {"type": "boolean"}
+                  }, "required": ["id", "scope", "value", "period", "period_end", "amount_usd", "spent_usd", "remaining_usd", "exhausted"]}}
+                }, "required": ["allow", "as_of", "budgets"]}}}
+              },
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "503": {"$ref": "#/components/responses/Unavailable"}
+            }
+          }
+        },
         "/api/v1/models/unpriced": {
           "get": {
             "summary": "Models called without a price in the price table, most called first",

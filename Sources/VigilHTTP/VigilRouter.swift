@@ -1,3 +1,4 @@
+public import Foundation
 public import Hummingbird
 public import Prometheus
 public import VigilCore
@@ -46,9 +47,15 @@ public enum VigilRouter {
         public var redaction: RedactionPolicies
         /// Days a project's raw events are kept unless it has its own (`VIGIL_RETENTION_DAYS`).
         public var retentionDays: Int
+        /// Every budget's spend, for `GET /api/v1/quota`; one over `database` when not given.
+        public var budgetCache: BudgetSpendCache?
+        /// The clock of budget periods and forecasts.
+        public var now: @Sendable () -> Date
 
         /// Bundles the dependencies.
-        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet()), driftScheduler: DriftScheduler? = nil, dashboards: DashboardsController? = nil, readiness: Readiness = Readiness(), redaction: RedactionPolicies = RedactionPolicies(), retentionDays: Int = 30) {
+        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet()), driftScheduler: DriftScheduler? = nil, dashboards: DashboardsController? = nil, readiness: Readiness = Readiness(), redaction: RedactionPolicies = RedactionPolicies(), retentionDays: Int = 30, budgetCache: BudgetSpendCache? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+            self.budgetCache = budgetCache
+            self.now = now
             self.readiness = readiness
             self.redaction = redaction
             self.appender = appender
@@ -103,5 +110,10 @@ public enum VigilRouter {
         dependencies.dashboards?.addRoutes(to: guards)
         AuditController(audit: AuditReader(executor: dependencies.database, logger: Logger(label: "vigil.audit"))).addRoutes(to: guards)
         RetentionController(executor: dependencies.database, defaultDays: dependencies.retentionDays).addRoutes(to: guards)
+        let budgetLogger = Logger(label: "vigil.budgets")
+        let budgetCache = dependencies.budgetCache ?? BudgetSpendCache(executor: dependencies.database, logger: budgetLogger, now: dependencies.now)
+        BudgetsController(store: BudgetStore(executor: dependencies.database, logger: budgetLogger), rollups: dependencies.rollups,
+                          cache: budgetCache, now: dependencies.now).addRoutes(to: guards)
+        QuotaController(cache: budgetCache).addRoutes(to: guards)
     }
 }

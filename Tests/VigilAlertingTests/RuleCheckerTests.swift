@@ -27,7 +27,7 @@ struct RuleCheckerTests {
         // One rule per kind at least, and the SLOs' generated burn-rate rules.
         let metrics = Set(set.rules.map(\.metric))
         for metric: AlertMetric in [.latencyP95, .ttftP90, .errorRate, .requestCount, .costUSD, .outputTokens, .inputTokens,
-                                    .qualityMean, .checkRate, .driftPSIMax, .driftFlag, .burnRate] {
+                                    .qualityMean, .checkRate, .driftPSIMax, .driftFlag, .burnRate, .budgetBurn] {
             #expect(metrics.contains(metric), "no example uses \(metric.rawValue)")
         }
         #expect(set.rule(named: "chat-availability-burn-page") != nil)

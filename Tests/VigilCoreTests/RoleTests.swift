@@ -6,10 +6,10 @@ struct RoleTests {
     /// The matrix as the Governance issue states it, written out here on its own, so that a change
     /// to `Role.permissions` has to be made twice, on purpose.
     static let expected: [Role: Set<Permission>] = [
-        .ingest: [.ingestTelemetry],
-        .read: [.readProject, .listRules],
-        .operate: [.readProject, .listRules, .operateProject],
-        .admin: [.ingestTelemetry, .readProject, .listRules, .operateProject, .administerProject, .readAudit],
+        .ingest: [.ingestTelemetry, .checkQuota],
+        .read: [.readProject, .listRules, .checkQuota],
+        .operate: [.readProject, .listRules, .operateProject, .checkQuota],
+        .admin: [.ingestTelemetry, .readProject, .listRules, .operateProject, .administerProject, .readAudit, .checkQuota],
         .operator: [.listRules, .viewReceiverDetails, .reloadRules, .readAudit],
     ]
 
@@ -42,6 +42,7 @@ struct RoleTests {
         #expect(Permission.operateProject.roles == [.operate, .admin])
         #expect(Permission.reloadRules.roles == [.operator])
         #expect(Permission.listRules.roles == [.read, .operate, .admin, .operator])
+        #expect(Permission.checkQuota.roles == [.ingest, .read, .operate, .admin])
         for permission in Permission.allCases {
             #expect(permission.roles == Role.allCases.filter { $0.permits(permission) })
         }

@@ -36,7 +36,7 @@ struct CollectorHarness {
     let otherProjectReadKey: String
     let otherProjectIngestKey: String
 
-    static func make(_ label: String, configure: (inout HTTPConfiguration) -> Void = { _ in }) async throws -> CollectorHarness {
+    static func make(_ label: String, configure: (inout HTTPConfiguration) -> Void = { _ in }, now: @escaping @Sendable () -> Date = { Date() }) async throws -> CollectorHarness {
         let test = try await TestDatabase.fresh(label)
         let keys = try await test.withConnection { connection in
             (
@@ -59,7 +59,8 @@ struct CollectorHarness {
             traces: TraceReader(executor: client, logger: test.logger),
             database: client,
             registry: sharedRegistry,
-            configuration: configuration
+            configuration: configuration,
+            now: now
         ))
         let application = Application(router: router, services: [client, appender], logger: test.logger)
         return CollectorHarness(test: test, application: application, ingestKey: keys.0, readKey: keys.1, adminKey: keys.2, otherProjectReadKey: keys.3, otherProjectIngestKey: keys.4)

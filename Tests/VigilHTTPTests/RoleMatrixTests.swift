@@ -134,6 +134,11 @@ struct RoleMatrixTests {
         "GET /api/v1/audit": [.admin, .operator],
         "GET /api/v1/retention": readers,
         "PUT /api/v1/retention": [.admin],
+        "GET /api/v1/budgets": readers,
+        "POST /api/v1/budgets": onCall,
+        "DELETE /api/v1/budgets/{id}": onCall,
+        // Asked by the app before an expensive call, with the key it sends telemetry with.
+        "GET /api/v1/quota": [.ingest, .read, .operate, .admin],
     ]
 
     /// Routes that need no key.
