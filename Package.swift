@@ -200,7 +200,7 @@ let package = Package(
         .target(
             name: "VigilApp",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTPBase", "VigilHTTP", "VigilProcessors", "VigilAlerting", "VigilWebUI", "VigilDashboards", "VigilQueries", "VigilDrift", "VigilSafety",
+                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTPBase", "VigilHTTP", "VigilIngest", "VigilProcessors", "VigilAlerting", "VigilWebUI", "VigilDashboards", "VigilQueries", "VigilDrift", "VigilSafety",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -4,6 +4,7 @@ public import VigilAlerting
 internal import VigilCore
 public import VigilEventLog
 public import VigilHTTP
+internal import VigilIngest
 internal import VigilProcessors
 public import VigilDrift
 public import VigilSafety

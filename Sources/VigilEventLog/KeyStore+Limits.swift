@@ -53,7 +53,7 @@ public struct KeyLimitsChange: Sendable {
 
     var auditDetails: [String: String] {
         var details: [String: String] = [:]
-        func note<Value>(_ name: String, _ change: LimitChange<Value>, _ text: (Value) -> String) {
+        func note<Value: Sendable>(_ name: String, _ change: LimitChange<Value>, _ text: (Value) -> String) {
             switch change {
             case .keep: break
             case .clear: details[name] = "none"
@@ -117,7 +117,7 @@ extension KeyStore {
     /// - Throws: `VigilError` `.notFound` when there is no such project.
     public static func updateProjectLimits(project: String, change: KeyLimitsChange, on connection: PostgresConnection, logger: Logger) async throws -> KeyLimits {
         try await connection.transaction(logger: logger) { transaction in
-            let projectID = try await projectID(named: project, on: transaction, logger: logger)
+            let projectID = try await Self.projectID(named: project, on: transaction, logger: logger)
             guard projectID != InstanceProject.id else {
                 throw VigilError(.invalidInput, "the instance has no telemetry to limit: name a project")
             }

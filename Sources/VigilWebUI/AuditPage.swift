@@ -58,7 +58,7 @@ struct AuditPage: Sendable {
     /// `key 12 (admin)`, `cli` or `vigil`.
     static func actor(_ entry: AuditReader.Entry) -> String {
         guard entry.actor == "key" else { return entry.actor }
-        return "key \(entry.keyID.map(String.init) ?? "?")\(entry.role.map { " (\($0))" } ?? "")"
+        return "key \(entry.keyID.map { String($0) } ?? "?")\(entry.role.map { " (\($0))" } ?? "")"
     }
 
     /// `name=value, …` from the details object, sorted by name; `–` for none.

@@ -88,7 +88,7 @@ def test_keys_limits_create_update_and_project_defaults(cli, database):
 
     for args, message in [
         (["keys", "update", lookup], "nothing to change"),
-        (["keys", "update", lookup, "--rate", "-1"], "--rate -1 must be a positive number"),
+        (["keys", "update", lookup, "--rate=-1"], "--rate -1 must be a positive number"),
         (["keys", "update", lookup, "--spend-usd-per-day", "1e3"], "--spend-usd-per-day 1e3 must be a positive amount"),
         (["keys", "update", "--rate", "1"], "name a key"),
         (["keys", "update", "987654", "--rate", "1"], "no active key"),
