@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -65,6 +66,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -198,7 +200,7 @@ let package = Package(
         .target(
             name: "VigilApp",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTPBase", "VigilHTTP", "VigilProcessors", "VigilAlerting", "VigilWebUI", "VigilDashboards", "VigilQueries", "VigilDrift", "VigilSafety",
+                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTPBase", "VigilHTTP", "VigilIngest", "VigilProcessors", "VigilAlerting", "VigilWebUI", "VigilDashboards", "VigilQueries", "VigilDrift", "VigilSafety",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

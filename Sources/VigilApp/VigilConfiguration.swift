@@ -4,6 +4,7 @@ public import VigilAlerting
 internal import VigilCore
 public import VigilEventLog
 public import VigilHTTP
+internal import VigilIngest
 internal import VigilProcessors
 public import VigilDrift
 public import VigilSafety
@@ -115,6 +116,12 @@ public struct VigilConfiguration: Sendable {
         configuration.storage.apiStatementTimeoutMilliseconds = try env.integer("VIGIL_API_STATEMENT_TIMEOUT_MS", default: configuration.storage.apiStatementTimeoutMilliseconds, range: 100...600_000)
         configuration.http.loginMaxFailures = try env.integer("VIGIL_LOGIN_MAX_FAILURES", default: configuration.http.loginMaxFailures, range: 1...10_000)
         configuration.http.maxTraceSpans = try env.integer("VIGIL_TRACE_MAX_SPANS", default: configuration.http.maxTraceSpans, range: 1...1_000_000)
+        configuration.http.ingestLimits.attributeCount = try env.integer("VIGIL_ATTRIBUTE_COUNT_LIMIT", default: configuration.http.ingestLimits.attributeCount, range: 1...100_000)
+        configuration.http.ingestLimits.attributeValueLength = try env.integer("VIGIL_ATTRIBUTE_VALUE_LENGTH_LIMIT", default: configuration.http.ingestLimits.attributeValueLength, range: 16...67_108_864)
+        configuration.http.ingestLimits.eventsPerSpan = try env.integer("VIGIL_SPAN_EVENT_COUNT_LIMIT", default: configuration.http.ingestLimits.eventsPerSpan, range: 0...100_000)
+        configuration.http.ingestLimits.linksPerSpan = try env.integer("VIGIL_SPAN_LINK_COUNT_LIMIT", default: configuration.http.ingestLimits.linksPerSpan, range: 0...100_000)
+        configuration.http.ingestLimits.itemsPerRequest = try env.integer("VIGIL_EXPORT_MAX_ITEMS", default: configuration.http.ingestLimits.itemsPerRequest, range: 1...10_000_000)
+        configuration.http.spendRefreshSeconds = try env.integer("VIGIL_SPEND_REFRESH_SECONDS", default: configuration.http.spendRefreshSeconds, range: 1...3600)
         configuration.appender.maxBatchEvents = try env.integer("VIGIL_APPEND_MAX_BATCH", default: configuration.appender.maxBatchEvents, range: 1...1_000_000)
         configuration.appender.maxQueuedEvents = try env.integer("VIGIL_APPEND_QUEUE", default: configuration.appender.maxQueuedEvents, range: 1...100_000_000)
         let waitMillis = try env.integer("VIGIL_APPEND_MAX_WAIT_MS", default: 1, range: 0...10_000)

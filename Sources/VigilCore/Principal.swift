@@ -9,12 +9,15 @@ public struct Principal: Sendable, Equatable {
     public var keyID: Int64
     /// The key's role.
     public var role: Role
+    /// The key's rate limits and spend quota (its own, else its project's defaults).
+    public var limits: KeyLimits
 
     /// Makes a principal.
-    public init(projectID: Int64, projectName: String, keyID: Int64, role: Role) {
+    public init(projectID: Int64, projectName: String, keyID: Int64, role: Role, limits: KeyLimits = .none) {
         self.projectID = projectID
         self.projectName = projectName
         self.keyID = keyID
         self.role = role
+        self.limits = limits
     }
 }

@@ -1,10 +1,29 @@
 internal import Foundation
+internal import NIOSSL
 public import PostgresNIO
 internal import VigilCore
 
 /// A `postgres://user:password@host:port/database` URL, parsed once into what PostgresNIO needs.
-/// `?host=/path/to/socket-dir` selects a Unix socket. Never logged with its password.
+/// `?host=/path/to/socket-dir` selects a Unix socket. `?sslmode=` and `?sslrootcert=FILE` choose
+/// TLS as libpq's do. Never logged with its password.
 public struct DatabaseURL: Sendable, CustomStringConvertible {
+    /// How a TCP connection uses TLS: libpq's `sslmode` values (a Unix socket never does).
+    public enum SSLMode: String, Sendable, CaseIterable {
+        /// No TLS (the default).
+        case disable
+        /// No TLS either (libpq would try TLS only when plain text is refused).
+        case allow
+        /// TLS when the server offers it, else plain text; the certificate is not checked.
+        case prefer
+        /// TLS or no connection; the certificate is not checked, unless `sslrootcert` is given
+        /// (then as `verify-ca`, as libpq does).
+        case require
+        /// TLS, with a certificate signed by `sslrootcert` (or the system's roots).
+        case verifyCA = "verify-ca"
+        /// TLS, with a certificate signed by `sslrootcert` (or the system's roots) for the URL's host name.
+        case verifyFull = "verify-full"
+    }
+
     /// The server's host name or address (ignored when `socketPath` is set).
     public var host: String
     /// The server's port.
@@ -17,6 +36,12 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     public var database: String
     /// The Unix socket file, when the URL names a socket directory.
     public var socketPath: String?
+    /// TLS to the server (`?sslmode=`), default `disable`.
+    public private(set) var sslMode: SSLMode = .disable
+    /// The CA certificates (PEM) the server's certificate must be signed by (`?sslrootcert=`).
+    public private(set) var sslRootCert: String?
+    /// Made once from the file, so that a missing or unreadable one is found at parse time.
+    private var sslContext: NIOSSLContext?
 
     /// Parses `text`.
     /// - Throws: `VigilError` `.configuration` naming `variable` and what is wrong.
@@ -30,8 +55,18 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
             (components.queryItems ?? []).map { ($0.name, $0.value ?? "") },
             uniquingKeysWith: { _, last in last }
         )
-        if let mode = query["sslmode"], !["disable", "allow", "prefer"].contains(mode) {
-            throw VigilError(.configuration, "\(variable): sslmode=\(mode) is not supported; Vigil connects without TLS (use sslmode=disable on a trusted network)")
+        if let mode = query["sslmode"] {
+            guard let parsed = SSLMode(rawValue: mode) else {
+                let known = SSLMode.allCases.map(\.rawValue).joined(separator: ", ")
+                throw VigilError(.configuration, "\(variable): sslmode=\(mode) is not one of \(known)")
+            }
+            sslMode = parsed
+        }
+        if let rootCert = query["sslrootcert"], !rootCert.isEmpty {
+            guard FileManager.default.isReadableFile(atPath: rootCert) else {
+                throw VigilError(.configuration, "\(variable): sslrootcert=\(rootCert) is not a readable file")
+            }
+            sslRootCert = rootCert
         }
         host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
         port = components.port ?? 5432
@@ -41,6 +76,13 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         database = path.isEmpty ? username : (path.removingPercentEncoding ?? path)
         if let socketDirectory = query["host"], socketDirectory.hasPrefix("/") {
             socketPath = "\(socketDirectory)/.s.PGSQL.\(port)"
+        }
+        if let tls = tlsConfiguration {
+            do {
+                sslContext = try NIOSSLContext(configuration: tls)
+            } catch {
+                throw VigilError(.configuration, "\(variable): cannot set up TLS with sslrootcert=\(sslRootCert ?? "(none)"): \(error)")
+            }
         }
     }
 
@@ -65,16 +107,34 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         var text = "postgres://\(escape(username))"
         if let password { text += ":\(escape(password))" }
         text += "@\(host):\(port)/\(escape(database))"
+        var parameters: [String] = []
         if let socketPath {
             let directory = (socketPath as NSString).deletingLastPathComponent
-            text += "?host=\(escape(directory))"
+            parameters.append("host=\(escape(directory))")
         }
+        if sslMode != .disable { parameters.append("sslmode=\(sslMode.rawValue)") }
+        if let sslRootCert { parameters.append("sslrootcert=\(escape(sslRootCert))") }
+        if !parameters.isEmpty { text += "?" + parameters.joined(separator: "&") }
         return text
     }
 
     /// The URL with the password replaced by `***`, for logs and messages.
     public var description: String {
-        "postgres://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)"
+        "postgres://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)\(sslMode == .disable ? "" : "?sslmode=\(sslMode.rawValue)")"
+    }
+
+    /// The TLS settings `sslmode` and `sslrootcert` ask for; nil for no TLS.
+    var tlsConfiguration: TLSConfiguration? {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch sslMode {
+        case .disable, .allow: return nil
+        case .prefer: tls.certificateVerification = .none
+        case .require: tls.certificateVerification = sslRootCert == nil ? .none : .noHostnameVerification
+        case .verifyCA: tls.certificateVerification = .noHostnameVerification
+        case .verifyFull: tls.certificateVerification = .fullVerification
+        }
+        if let sslRootCert { tls.trustRoots = .file(sslRootCert) }
+        return tls
     }
 
     /// The configuration for a single connection.
@@ -82,7 +142,13 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         if let socketPath {
             return .init(unixSocketPath: socketPath, username: username, password: password, database: database)
         }
-        return .init(host: host, port: port, username: username, password: password, database: database, tls: .disable)
+        let tls: PostgresConnection.Configuration.TLS
+        switch (sslMode, sslContext) {
+        case (.prefer, let context?): tls = .prefer(context)
+        case (_, let context?): tls = .require(context)
+        case (_, nil): tls = .disable
+        }
+        return .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
     }
 
     /// The configuration for a connection pool: the server's reads (the query API, keys,
@@ -103,7 +169,13 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         if let socketPath {
             configuration = .init(unixSocketPath: socketPath, username: username, password: password, database: database)
         } else {
-            configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: .disable)
+            let tls: PostgresClient.Configuration.TLS
+            switch (sslMode, tlsConfiguration) {
+            case (.prefer, let settings?): tls = .prefer(settings)
+            case (_, let settings?): tls = .require(settings)
+            case (_, nil): tls = .disable
+            }
+            configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
         }
         configuration.options.additionalStartupParameters = [("work_mem", "32MB"), ("max_parallel_workers_per_gather", "0")]
         if let statementTimeoutMilliseconds {

@@ -29,6 +29,8 @@ public final class KeyStore: Sendable {
         public var createdAt: String
         /// Revocation time, RFC 3339, when revoked.
         public var revokedAt: String?
+        /// The limits in force: the key's own, else its project's defaults.
+        public var limits: KeyLimits = .none
     }
 
     /// A key just made; `token` is shown once and never stored.
@@ -82,17 +84,18 @@ public final class KeyStore: Sendable {
         var principal: Principal?
         let rows = try await executor.execute(
             """
-            SELECT k.project_id, p.name, k.key_id, k.role, k.secret_hash
-            FROM api_keys k JOIN projects p USING (project_id)
+            SELECT k.project_id, p.name, k.key_id, k.role, k.secret_hash, \(unescaped: Self.effectiveLimitColumns)
+            FROM api_keys k JOIN projects p USING (project_id) LEFT JOIN project_limits d USING (project_id)
             WHERE k.lookup = \(key.lookup) AND k.revoked_at IS NULL
             """,
             logger: logger
         )
-        for try await (project, projectName, keyID, role, hash) in rows.decode((Int64, String, Int64, String, ByteBuffer).self) {
+        for try await (project, projectName, keyID, role, hash, requests, bytes, items, spend) in rows.decode((Int64, String, Int64, String, ByteBuffer, Double?, Double?, Double?, String?).self) {
             // The table ties operator keys to the instance project and others to real projects;
             // checked again here so that a row breaking it can never act as the wrong kind of key.
             if key.matches(storedHash: Array(buffer: hash)), let role = Role(rawValue: role), role.isInstanceWide == (project == InstanceProject.id) {
-                principal = Principal(projectID: project, projectName: projectName, keyID: keyID, role: role)
+                let limits = KeyLimits(requestsPerSecond: requests, bytesPerSecond: bytes, itemsPerSecond: items, spendUSDPerDay: spend.flatMap(Self.decimal))
+                principal = Principal(projectID: project, projectName: projectName, keyID: keyID, role: role, limits: limits)
             }
         }
         if let principal {
@@ -110,9 +113,10 @@ public final class KeyStore: Sendable {
 
     /// Creates a key for `project` (creating the project when new), recording both as events. An
     /// instance-wide role takes no project (its key belongs to `InstanceProject`); every other role needs one.
+    /// `limits` are the key's own (a limit left nil follows the project's default).
     /// - Throws: `VigilError` `.invalidInput` when the project is missing, given for an
     ///   instance-wide role, or not a valid project name.
-    public static func create(project: String?, role: Role, name: String, on connection: PostgresConnection, logger: Logger) async throws -> CreatedKey {
+    public static func create(project: String?, role: Role, name: String, limits: KeyLimits = .none, on connection: PostgresConnection, logger: Logger) async throws -> CreatedKey {
         switch (role.isInstanceWide, project) {
         case (true, nil):
             break
@@ -134,8 +138,9 @@ public final class KeyStore: Sendable {
             }
             var keyID: Int64 = 0
             for try await id in try await transaction.query("""
-                INSERT INTO api_keys (project_id, lookup, secret_hash, role, name)
-                VALUES (\(projectID), \(key.lookup), \(ByteBuffer(bytes: key.hash)), \(role.rawValue), \(name))
+                INSERT INTO api_keys (project_id, lookup, secret_hash, role, name, requests_per_second, bytes_per_second, items_per_second, spend_usd_per_day)
+                VALUES (\(projectID), \(key.lookup), \(ByteBuffer(bytes: key.hash)), \(role.rawValue), \(name),
+                        \(limits.requestsPerSecond), \(limits.bytesPerSecond), \(limits.itemsPerSecond), \(limits.spendUSDPerDay.map(Self.text))::numeric)
                 RETURNING key_id
                 """, logger: logger).decode(Int64.self) {
                 keyID = id
@@ -147,7 +152,7 @@ public final class KeyStore: Sendable {
             ]))
             facts.append(AuditRecord(projectID: projectID, projectName: project ?? InstanceProject.name, actor: .cli, action: "key.create",
                                      target: String(keyID), outcome: .succeeded,
-                                     details: ["lookup": key.lookup, "role": role.rawValue, "name": name]).event())
+                                     details: ["lookup": key.lookup, "role": role.rawValue, "name": name].merging(auditDetails(limits)) { first, _ in first }).event())
             try await EventLogWriter.prepare(transaction, logger: logger)
             _ = try await EventLogWriter.appendInTransaction(facts, on: transaction, knownPartitions: [], logger: logger)
             return CreatedKey(token: key.token, keyID: keyID, projectID: projectID)
@@ -160,14 +165,18 @@ public final class KeyStore: Sendable {
         let rows = try await executor.execute("""
             SELECT k.key_id, CASE WHEN k.project_id = \(InstanceProject.id) THEN NULL ELSE p.name END, k.lookup, k.role, k.name,
                    to_char(k.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                   to_char(k.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-            FROM api_keys k JOIN projects p USING (project_id)
+                   to_char(k.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                   \(unescaped: effectiveLimitColumns)
+            FROM api_keys k JOIN projects p USING (project_id) LEFT JOIN project_limits d USING (project_id)
             WHERE \(filter) = '' OR p.name = \(filter)
             ORDER BY k.key_id
             """, logger: logger)
         var keys: [KeyInfo] = []
-        for try await (id, projectName, lookup, role, name, created, revoked) in rows.decode((Int64, String?, String, String, String, String, String?).self) {
-            keys.append(KeyInfo(keyID: id, project: projectName, lookup: lookup, role: Role(rawValue: role) ?? .read, name: name, createdAt: created, revokedAt: revoked))
+        for try await (id, projectName, lookup, role, name, created, revoked, requests, bytes, items, spend) in rows.decode(
+            (Int64, String?, String, String, String, String, String?, Double?, Double?, Double?, String?).self
+        ) {
+            let limits = KeyLimits(requestsPerSecond: requests, bytesPerSecond: bytes, itemsPerSecond: items, spendUSDPerDay: spend.flatMap(decimal))
+            keys.append(KeyInfo(keyID: id, project: projectName, lookup: lookup, role: Role(rawValue: role) ?? .read, name: name, createdAt: created, revokedAt: revoked, limits: limits))
         }
         return keys
     }

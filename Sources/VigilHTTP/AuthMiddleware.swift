@@ -10,18 +10,22 @@ public import VigilHTTPBase
 /// key is 401, a key whose role does not hold the route's permission is 403 (said the same way
 /// whatever the route's parameters name, so it never tells whether another project's object
 /// exists). A malformed key is refused from its text alone, and `KeyStore` remembers unknown ones,
-/// so a flood of bad keys does not reach the database. The verified principal goes into the context.
+/// so a flood of bad keys does not reach the database. A key over its requests a second is 429
+/// with `Retry-After` (`RequestLimiter`). The verified principal goes into the context.
 public struct AuthMiddleware: RouterMiddleware {
     /// The context this middleware fills in.
     public typealias Context = VigilRequestContext
 
     private let keys: KeyStore
     private let permission: Permission
+    private let limiter: RequestLimiter?
 
-    /// Guards routes with keys from `keys`, requiring a role that holds `permission` (`Role.permissions`).
-    public init(keys: KeyStore, requiring permission: Permission) {
+    /// Guards routes with keys from `keys`, requiring a role that holds `permission`
+    /// (`Role.permissions`), and counting each request against the key's rate limit in `limiter`.
+    public init(keys: KeyStore, requiring permission: Permission, limiter: RequestLimiter? = nil) {
         self.keys = keys
         self.permission = permission
+        self.limiter = limiter
     }
 
     /// Checks the key, then runs the route.
@@ -52,6 +56,7 @@ public struct AuthMiddleware: RouterMiddleware {
             let roles = permission.roles.map(\.rawValue).joined(separator: ", ")
             throw VigilError(.forbidden, "a key with role \(principal.role.rawValue) cannot do this; it needs role \(roles)")
         }
+        try limiter?.admitRequest(principal)
         var context = context
         context.principal = principal
         return try await next(request, context)

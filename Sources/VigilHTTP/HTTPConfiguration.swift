@@ -1,3 +1,5 @@
+public import VigilIngest
+
 /// The HTTP slice of Vigil's configuration.
 public struct HTTPConfiguration: Sendable {
     /// Host to listen on. `VIGIL_LISTEN` (host:port), default `127.0.0.1`.
@@ -19,6 +21,15 @@ public struct HTTPConfiguration: Sendable {
     /// answers 429 (a project named in the form may have ten times as many, from all addresses).
     /// `VIGIL_LOGIN_MAX_FAILURES`, default 10.
     public var loginMaxFailures: Int = 10
+
+    /// The OpenTelemetry attribute, event, link and item limits applied to every export
+    /// (`VIGIL_ATTRIBUTE_COUNT_LIMIT`, `VIGIL_ATTRIBUTE_VALUE_LENGTH_LIMIT`,
+    /// `VIGIL_SPAN_EVENT_COUNT_LIMIT`, `VIGIL_SPAN_LINK_COUNT_LIMIT`, `VIGIL_EXPORT_MAX_ITEMS`).
+    public var ingestLimits = IngestLimits()
+
+    /// How often a project's spend today is read again for the spend quotas.
+    /// `VIGIL_SPEND_REFRESH_SECONDS`, default 5.
+    public var spendRefreshSeconds: Int = 5
 
     /// The defaults.
     public init() {}

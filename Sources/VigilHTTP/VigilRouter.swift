@@ -89,8 +89,12 @@ public enum VigilRouter {
         router.get("/openapi.json") { _, _ in
             Response.json(OpenAPIDocument.json)
         }
-        let guards = RouteGuards(router: router, keys: dependencies.keys, appender: dependencies.appender)
-        OTLPController(appender: dependencies.appender, configuration: dependencies.configuration, redaction: dependencies.redaction).addRoutes(to: guards[.ingestTelemetry])
+        let limiter = RequestLimiter(spend: SpendMeter(
+            rollups: dependencies.rollups, refreshInterval: .seconds(dependencies.configuration.spendRefreshSeconds), logger: Logger(label: "vigil.limits")
+        ))
+        let guards = RouteGuards(router: router, keys: dependencies.keys, appender: dependencies.appender, limiter: limiter)
+        OTLPController(appender: dependencies.appender, configuration: dependencies.configuration, redaction: dependencies.redaction, limiter: limiter)
+            .addRoutes(to: guards[.ingestTelemetry])
         EvaluationsController(appender: dependencies.appender, maxBodyBytes: dependencies.configuration.maxBodyBytes, redaction: dependencies.redaction).addRoutes(to: guards[.ingestTelemetry])
         let drift = DriftStore(executor: dependencies.database, logger: Logger(label: "vigil.drift"))
         EmbeddingsController(appender: dependencies.appender, drift: drift, maxBodyBytes: dependencies.configuration.maxBodyBytes, redaction: dependencies.redaction).addRoutes(to: guards[.ingestTelemetry])

@@ -8,11 +8,17 @@ internal import VigilSafety
 /// bytes as base64 strings.
 /// Every string value passes through the export's redaction: scanned, left alone (allowed
 /// attributes) or dropped (denied attributes, written as `<REDACTED>`); a nested value follows
-/// the rule of the attribute it is under.
+/// the rule of the attribute it is under. The attribute limits apply first: the first
+/// `attributeCount` attributes of a list are kept, and each string value is cut to
+/// `attributeValueLength`, both counted in `redaction.limitCounts`.
 enum AttributeJSON {
     static func writeAttributes(_ key: String?, _ attributes: [OTLPKeyValue], redaction: inout EventRedaction, into writer: inout JSONWriter) {
         writer.beginObject(key)
-        for attribute in attributes {
+        let limit = redaction.limits.attributeCount
+        if attributes.count > limit {
+            redaction.limitCounts.droppedAttributes += attributes.count - limit
+        }
+        for attribute in attributes.prefix(limit) {
             let value = attribute.hasValue ? attribute.value : nil
             switch redaction.redactor.rule(forAttribute: attribute.key) {
             case .deny where value?.value != nil:
@@ -27,20 +33,24 @@ enum AttributeJSON {
         writer.endObject()
     }
 
-    static func writeValue(_ key: String?, _ value: OTLPAnyValue?, scan: Bool, redaction: inout EventRedaction, into writer: inout JSONWriter) {
+    /// Writes `value`; `limited: false` leaves its strings whole (a log record's body, which the
+    /// attribute limits do not cover).
+    static func writeValue(_ key: String?, _ value: OTLPAnyValue?, scan: Bool, limited: Bool = true, redaction: inout EventRedaction, into writer: inout JSONWriter) {
         switch value?.value {
-        case .stringValue(let text)?: writer.string(key, scan ? redaction.text(text) : text)
+        case .stringValue(let whole)?:
+            let text = limited ? redaction.limited(whole) : whole
+            writer.string(key, scan ? redaction.text(text) : text)
         case .boolValue(let flag)?: writer.bool(key, flag)
         case .intValue(let number)?: writer.int(key, number)
         case .doubleValue(let number)?: writer.double(key, number)
         case .arrayValue(let array)?:
             writer.beginArray(key)
-            for element in array.values { writeValue(nil, element, scan: scan, redaction: &redaction, into: &writer) }
+            for element in array.values { writeValue(nil, element, scan: scan, limited: limited, redaction: &redaction, into: &writer) }
             writer.endArray()
         case .kvlistValue(let list)?:
             writer.beginObject(key)
             for entry in list.values {
-                writeValue(entry.key, entry.hasValue ? entry.value : nil, scan: scan, redaction: &redaction, into: &writer)
+                writeValue(entry.key, entry.hasValue ? entry.value : nil, scan: scan, limited: limited, redaction: &redaction, into: &writer)
             }
             writer.endObject()
         case .bytesValue(let bytes)?: writer.string(key, bytes.base64EncodedString())

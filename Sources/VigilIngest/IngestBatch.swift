@@ -10,6 +10,8 @@ public struct IngestBatch: Sendable {
     public var rejected: Int = 0
     /// The first reasons for refusal, for the `partial_success` message.
     public var rejectionReasons: [String] = []
+    /// What the attribute limits cut over the whole export (a resource's cuts counted once).
+    public var limitCounts = LimitCounts()
 
     /// Makes an empty batch.
     public init() {}
@@ -35,14 +37,14 @@ struct ResourceContext {
     let json: [UInt8]
     let redaction: EventRedaction
 
-    init(_ resource: OTLPResource, redactor: Redactor) {
+    init(_ resource: OTLPResource, redactor: Redactor, limits: IngestLimits) {
         var service = "unknown_service"
         for attribute in resource.attributes where attribute.key == "service.name" {
             if let name = attribute.value.textValue, !name.isEmpty { service = name }
         }
         self.service = service
         var writer = JSONWriter(capacity: 256)
-        var redaction = EventRedaction(redactor)
+        var redaction = EventRedaction(redactor, limits: limits)
         AttributeJSON.writeAttributes(nil, resource.attributes, redaction: &redaction, into: &writer)
         json = writer.bytes
         self.redaction = redaction

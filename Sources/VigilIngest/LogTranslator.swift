@@ -6,18 +6,20 @@ internal import VigilSafety
 /// observed time, and failing that the time Vigil received it. The body and every attribute value
 /// pass through the project's redactor; what was replaced is counted in the event's `pii` object.
 enum LogTranslator {
-    static func translate(_ request: OTLPExportLogsServiceRequest, projectID: Int64, receivedAtNanos: UInt64, redactor: Redactor, into batch: inout IngestBatch) {
+    static func translate(_ request: OTLPExportLogsServiceRequest, projectID: Int64, receivedAtNanos: UInt64, redactor: Redactor, limits: IngestLimits = IngestLimits(), into batch: inout IngestBatch) {
         for resourceLogs in request.resourceLogs {
-            let resource = ResourceContext(resourceLogs.resource, redactor: redactor)
+            let resource = ResourceContext(resourceLogs.resource, redactor: redactor, limits: limits)
+            batch.limitCounts += resource.redaction.limitCounts
             for scopeLogs in resourceLogs.scopeLogs {
                 for record in scopeLogs.logRecords {
-                    batch.events.append(event(record, resource: resource, scope: scopeLogs.scope, projectID: projectID, receivedAtNanos: receivedAtNanos))
+                    let recordEvent = event(record, resource: resource, scope: scopeLogs.scope, projectID: projectID, receivedAtNanos: receivedAtNanos, counts: &batch.limitCounts)
+                    batch.events.append(recordEvent)
                 }
             }
         }
     }
 
-    static func event(_ record: OTLPLogRecord, resource: ResourceContext, scope: OTLPInstrumentationScope, projectID: Int64, receivedAtNanos: UInt64) -> NewEvent {
+    static func event(_ record: OTLPLogRecord, resource: ResourceContext, scope: OTLPInstrumentationScope, projectID: Int64, receivedAtNanos: UInt64, counts: inout LimitCounts) -> NewEvent {
         var writer = JSONWriter(capacity: 768)
         var redaction = resource.redaction
         writer.beginObject()
@@ -27,7 +29,7 @@ enum LogTranslator {
         if record.severityNumber != 0 { writer.int("severity_number", Int64(record.severityNumber)) }
         if !record.severityText.isEmpty { writer.string("severity_text", record.severityText) }
         if !record.eventName.isEmpty { writer.string("event_name", record.eventName) }
-        AttributeJSON.writeValue("body", record.hasBody ? record.body : nil, scan: true, redaction: &redaction, into: &writer)
+        AttributeJSON.writeValue("body", record.hasBody ? record.body : nil, scan: true, limited: false, redaction: &redaction, into: &writer)
         AttributeJSON.writeAttributes("attributes", record.attributes, redaction: &redaction, into: &writer)
         if !record.traceID.isEmpty { writer.string("trace_id", Hex.encode(record.traceID)) }
         if !record.spanID.isEmpty { writer.string("span_id", Hex.encode(record.spanID)) }
@@ -36,6 +38,10 @@ enum LogTranslator {
         GenAIAttributes(record.attributes).write(into: &writer)
         writer.raw("resource", resource.json)
         AttributeJSON.writeScope(scope, redaction: &redaction, into: &writer)
+        var reported = LimitCounts()
+        reported.droppedAttributes = Int(record.droppedAttributesCount)
+        redaction.writeLimitCounts(reported: reported, into: &writer)
+        counts += redaction.limitCounts - resource.redaction.limitCounts
         redaction.writeCounts(into: &writer)
         writer.endObject()
         let body = writer.bytes

@@ -17,9 +17,10 @@ enum MetricTranslator {
         let projectID: Int64
     }
 
-    static func translate(_ request: OTLPExportMetricsServiceRequest, projectID: Int64, redactor: Redactor, into batch: inout IngestBatch) {
+    static func translate(_ request: OTLPExportMetricsServiceRequest, projectID: Int64, redactor: Redactor, limits: IngestLimits = IngestLimits(), into batch: inout IngestBatch) {
         for resourceMetrics in request.resourceMetrics {
-            let resource = ResourceContext(resourceMetrics.resource, redactor: redactor)
+            let resource = ResourceContext(resourceMetrics.resource, redactor: redactor, limits: limits)
+            batch.limitCounts += resource.redaction.limitCounts
             for scopeMetrics in resourceMetrics.scopeMetrics {
                 for metric in scopeMetrics.metrics {
                     translate(metric, resource: resource, scope: scopeMetrics.scope, projectID: projectID, into: &batch)
@@ -134,6 +135,8 @@ enum MetricTranslator {
         GenAIAttributes(attributes).write(into: &writer)
         writer.raw("resource", shared.resource.json)
         AttributeJSON.writeScope(shared.scope, redaction: &redaction, into: &writer)
+        redaction.writeLimitCounts(into: &writer)
+        batch.limitCounts += redaction.limitCounts - shared.resource.redaction.limitCounts
         redaction.writeCounts(into: &writer)
         writer.endObject()
         let body = writer.bytes
@@ -193,6 +196,20 @@ enum MetricTranslator {
         case .delta: "delta"
         case .cumulative: "cumulative"
         default: "unspecified"
+        }
+    }
+}
+
+extension OTLPMetric {
+    /// How many data points the metric carries (0 for one without data).
+    var dataPointCount: Int {
+        switch data {
+        case .gauge(let gauge)?: gauge.dataPoints.count
+        case .sum(let sum)?: sum.dataPoints.count
+        case .histogram(let histogram)?: histogram.dataPoints.count
+        case .exponentialHistogram(let histogram)?: histogram.dataPoints.count
+        case .summary(let summary)?: summary.dataPoints.count
+        case nil: 0
         }
     }
 }

@@ -6,27 +6,69 @@ public import VigilSafety
 /// Decodes an OTLP/HTTP export body (protobuf or OTLP JSON, already inflated) into events.
 /// The only place protobuf types are seen; what leaves is `NewEvent`s and counts.
 public struct OTLPDecoder: Sendable {
-    /// Makes a decoder.
-    public init() {}
+    /// The attribute and item limits applied to every export.
+    public let limits: IngestLimits
+
+    /// Makes a decoder applying `limits`.
+    public init(limits: IngestLimits = IngestLimits()) {
+        self.limits = limits
+    }
 
     /// Decodes `body` as the export request of `signal` in `format`, for `projectID`, redacting every
     /// text the app wrote with `redactor` (the project's policy) before it is put in an event.
     /// - Parameter receivedAtNanos: the receipt time, used for log records that carry no time at all.
-    /// - Throws: `VigilError` `.invalidInput` naming what is wrong with the body.
+    /// - Throws: `VigilError` `.invalidInput` naming what is wrong with the body; `.tooLarge` when
+    ///   it holds more items than `limits.itemsPerRequest`.
     public func decode(signal: OTLPSignal, format: OTLPFormat, body: [UInt8], projectID: Int64, receivedAtNanos: UInt64, redactor: Redactor) throws -> IngestBatch {
         var batch = IngestBatch()
         switch signal {
         case .traces:
             let request: OTLPExportTraceServiceRequest = try parse(body, format: format, messageName: "ExportTraceServiceRequest")
-            SpanTranslator.translate(request, projectID: projectID, redactor: redactor, into: &batch)
+            try check(items: Self.itemCount(request), signal: signal)
+            SpanTranslator.translate(request, projectID: projectID, redactor: redactor, limits: limits, into: &batch)
         case .metrics:
             let request: OTLPExportMetricsServiceRequest = try parse(body, format: format, messageName: "ExportMetricsServiceRequest")
-            MetricTranslator.translate(request, projectID: projectID, redactor: redactor, into: &batch)
+            try check(items: Self.itemCount(request), signal: signal)
+            MetricTranslator.translate(request, projectID: projectID, redactor: redactor, limits: limits, into: &batch)
         case .logs:
             let request: OTLPExportLogsServiceRequest = try parse(body, format: format, messageName: "ExportLogsServiceRequest")
-            LogTranslator.translate(request, projectID: projectID, receivedAtNanos: receivedAtNanos, redactor: redactor, into: &batch)
+            try check(items: Self.itemCount(request), signal: signal)
+            LogTranslator.translate(request, projectID: projectID, receivedAtNanos: receivedAtNanos, redactor: redactor, limits: limits, into: &batch)
         }
         return batch
+    }
+
+    private func check(items: Int, signal: OTLPSignal) throws {
+        guard items <= limits.itemsPerRequest else {
+            throw VigilError(.tooLarge, "the export holds \(items) \(signal.itemName)s, more than the limit of \(limits.itemsPerRequest) a request; send smaller batches")
+        }
+    }
+
+    private static func itemCount(_ request: OTLPExportTraceServiceRequest) -> Int {
+        var count = 0
+        for resource in request.resourceSpans {
+            for scope in resource.scopeSpans { count += scope.spans.count }
+        }
+        return count
+    }
+
+    /// Data points, a metric without data counting as one (it is refused as one).
+    private static func itemCount(_ request: OTLPExportMetricsServiceRequest) -> Int {
+        var count = 0
+        for resource in request.resourceMetrics {
+            for scope in resource.scopeMetrics {
+                for metric in scope.metrics { count += max(1, metric.dataPointCount) }
+            }
+        }
+        return count
+    }
+
+    private static func itemCount(_ request: OTLPExportLogsServiceRequest) -> Int {
+        var count = 0
+        for resource in request.resourceLogs {
+            for scope in resource.scopeLogs { count += scope.logRecords.count }
+        }
+        return count
     }
 
     private func parse<M: SwiftProtobuf.Message>(_ body: [UInt8], format: OTLPFormat, messageName: String) throws -> M {

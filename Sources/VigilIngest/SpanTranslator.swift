@@ -8,9 +8,10 @@ internal import VigilSafety
 /// replaced is counted in the event's `pii` object. Before that, the raw texts are checked for
 /// prompt injection and output manipulation (`SpanSafety`), and only the findings are written.
 enum SpanTranslator {
-    static func translate(_ request: OTLPExportTraceServiceRequest, projectID: Int64, redactor: Redactor, into batch: inout IngestBatch) {
+    static func translate(_ request: OTLPExportTraceServiceRequest, projectID: Int64, redactor: Redactor, limits: IngestLimits = IngestLimits(), into batch: inout IngestBatch) {
         for (resourceIndex, resourceSpans) in request.resourceSpans.enumerated() {
-            let resource = ResourceContext(resourceSpans.resource, redactor: redactor)
+            let resource = ResourceContext(resourceSpans.resource, redactor: redactor, limits: limits)
+            batch.limitCounts += resource.redaction.limitCounts
             for scopeSpans in resourceSpans.scopeSpans {
                 for (spanIndex, span) in scopeSpans.spans.enumerated() {
                     if let problem = problem(with: span) {
@@ -19,7 +20,8 @@ enum SpanTranslator {
                         batch.reject("span \(spanIndex) of resource \(resourceIndex) (\(name)): \(problem)")
                         continue
                     }
-                    batch.events.append(event(span, resource: resource, scope: scopeSpans.scope, projectID: projectID))
+                    let spanEvent = event(span, resource: resource, scope: scopeSpans.scope, projectID: projectID, counts: &batch.limitCounts)
+                    batch.events.append(spanEvent)
                 }
             }
         }
@@ -37,7 +39,7 @@ enum SpanTranslator {
         return nil
     }
 
-    static func event(_ span: OTLPSpan, resource: ResourceContext, scope: OTLPInstrumentationScope, projectID: Int64) -> NewEvent {
+    static func event(_ span: OTLPSpan, resource: ResourceContext, scope: OTLPInstrumentationScope, projectID: Int64, counts: inout LimitCounts) -> NewEvent {
         var writer = JSONWriter(capacity: 1024)
         var redaction = resource.redaction
         writer.beginObject()
@@ -58,9 +60,12 @@ enum SpanTranslator {
         if !span.traceState.isEmpty { writer.string("trace_state", span.traceState) }
         if span.flags != 0 { writer.uint("flags", UInt64(span.flags)) }
         AttributeJSON.writeAttributes("attributes", span.attributes, redaction: &redaction, into: &writer)
+        let limits = redaction.limits
+        if span.events.count > limits.eventsPerSpan { redaction.limitCounts.droppedEvents += span.events.count - limits.eventsPerSpan }
+        if span.links.count > limits.linksPerSpan { redaction.limitCounts.droppedLinks += span.links.count - limits.linksPerSpan }
         if !span.events.isEmpty {
             writer.beginArray("events")
-            for spanEvent in span.events {
+            for spanEvent in span.events.prefix(limits.eventsPerSpan) {
                 writer.beginObject()
                 writer.string("name", redaction.text(spanEvent.name))
                 writer.uint("time_ns", spanEvent.timeUnixNano)
@@ -71,7 +76,7 @@ enum SpanTranslator {
         }
         if !span.links.isEmpty {
             writer.beginArray("links")
-            for link in span.links {
+            for link in span.links.prefix(limits.linksPerSpan) {
                 writer.beginObject()
                 writer.string("trace_id", Hex.encode(link.traceID))
                 writer.string("span_id", Hex.encode(link.spanID))
@@ -93,6 +98,12 @@ enum SpanTranslator {
         SpanSafety(span.attributes, redactor: redaction.redactor).write(scanner: SafetyScanner(policy: redaction.redactor.policy), into: &writer)
         writer.raw("resource", resource.json)
         AttributeJSON.writeScope(scope, redaction: &redaction, into: &writer)
+        var reported = LimitCounts()
+        reported.droppedAttributes = Int(span.droppedAttributesCount)
+        reported.droppedEvents = Int(span.droppedEventsCount)
+        reported.droppedLinks = Int(span.droppedLinksCount)
+        redaction.writeLimitCounts(reported: reported, into: &writer)
+        counts += redaction.limitCounts - resource.redaction.limitCounts
         redaction.writeCounts(into: &writer)
         writer.endObject()
 

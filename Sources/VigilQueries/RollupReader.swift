@@ -245,6 +245,19 @@ public struct RollupReader: Sendable {
         return value
     }
 
+    /// The exact dollars of `projectID`'s priced calls in the minutes from `fromMicros` on (the
+    /// start of a UTC day, for a spend quota): the minute rows, which cover a day since the day
+    /// began whatever the tiers hold.
+    public func spendUSD(projectID: Int64, sinceMicros fromMicros: Int64) async throws -> Decimal {
+        for try await total in try await executor.execute("""
+            SELECT COALESCE(sum(cost_usd), 0)::text FROM rollup_minute
+            WHERE project_id = \(projectID) AND minute >= 'epoch'::timestamptz + \(fromMicros)::float8 * interval '1 microsecond'
+            """, logger: logger).decode(String.self) {
+            return try Self.decimal(total)
+        }
+        return 0
+    }
+
     /// The models `projectID` called that have no price, most called first.
     public func unpricedModels(projectID: Int64) async throws -> [UnpricedModel] {
         var models: [UnpricedModel] = []

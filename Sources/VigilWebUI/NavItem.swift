@@ -1,3 +1,5 @@
+internal import VigilCore
+
 /// The pages the navigation bar links to, in its order.
 enum NavItem: String, Sendable, CaseIterable {
     /// `/ui`: totals, charts, services × models.
@@ -8,6 +10,8 @@ enum NavItem: String, Sendable, CaseIterable {
     case drift
     /// `/ui/alerts`: firing and pending alerts, history, silences.
     case alerts
+    /// `/ui/audit`: the audit trail (admin sessions only).
+    case audit
 
     /// The link's text.
     var title: String {
@@ -16,6 +20,7 @@ enum NavItem: String, Sendable, CaseIterable {
         case .traces: "Traces"
         case .drift: "Drift"
         case .alerts: "Alerts"
+        case .audit: "Audit"
         }
     }
 
@@ -26,6 +31,15 @@ enum NavItem: String, Sendable, CaseIterable {
         case .traces: "/ui/traces"
         case .drift: "/ui/drift"
         case .alerts: "/ui/alerts"
+        case .audit: "/ui/audit"
+        }
+    }
+
+    /// Whether a session of `role` is offered the page (the audit trail is an admin's).
+    func isShown(to role: Role) -> Bool {
+        switch self {
+        case .audit: role.permits(.readAudit)
+        default: true
         }
     }
 }

@@ -24,7 +24,7 @@ enum PageLayout {
                     if let session {
                         html.element("nav", ["aria-label": "Main"]) { html in
                             html.element("ul") { html in
-                                for item in NavItem.allCases {
+                                for item in NavItem.allCases where item.isShown(to: session.role) {
                                     html.element("li") { html in
                                         html.element("a", ["href": item.path, "aria-current": item == current ? "page" : nil], item.title)
                                     }

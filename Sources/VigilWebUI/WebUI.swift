@@ -13,7 +13,7 @@ public import VigilHTTPBase
 /// project gives a session cookie; every page but the sign-in form and the assets needs one.
 ///
 /// Pages: `/ui` (overview), `/ui/traces` and `/ui/traces/{trace_id}`, `/ui/drift` and
-/// `/ui/drift/{id}`, `/ui/alerts`; `GET`/`POST /ui/login`, `POST /ui/logout`.
+/// `/ui/drift/{id}`, `/ui/alerts`, `/ui/audit` (admin sessions); `GET`/`POST /ui/login`, `POST /ui/logout`.
 public enum WebUI {
     /// What the pages read.
     public struct Dependencies: Sendable {
@@ -75,12 +75,14 @@ public enum WebUI {
         let driftList = DriftListPage(drift: drift)
         let driftReport = DriftReportPage(drift: drift)
         let alertsPage = AlertsPage(alerts: alerts, rules: dependencies.rules)
+        let auditPage = AuditPage(audit: AuditReader(executor: dependencies.database, logger: dependencies.logger))
         pages.get("") { request, context in try await overview.response(request, context: context) }
         pages.get("/traces") { request, context in try await traces.response(request, context: context) }
         pages.get("/traces/{trace_id}") { request, context in try await trace.response(request, context: context) }
         pages.get("/drift") { request, context in try await driftList.response(request, context: context) }
         pages.get("/drift/{id}") { request, context in try await driftReport.response(request, context: context) }
         pages.get("/alerts") { request, context in try await alertsPage.response(request, context: context) }
+        pages.get("/audit") { request, context in try await auditPage.response(request, context: context) }
         pages.get("/**") { request, _ -> Response in
             throw PageError(status: 404, message: "There is no page \(request.uri.path).")
         }

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `vigil keys`: API keys per project.
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create, list and revoke API keys.",
-        subcommands: [KeysCreate.self, KeysList.self, KeysRevoke.self]
+        abstract: "Create, list, update (limits) and revoke API keys.",
+        subcommands: [KeysCreate.self, KeysList.self, KeysUpdate.self, KeysRevoke.self]
     )
 }

@@ -17,15 +17,18 @@ struct KeysCreate: AsyncParsableCommand {
     @Option(help: "A name to recognise the key by.")
     var name: String = ""
 
+    @OptionGroup var limits: LimitOptions
+
     func run() async throws {
         try await reportingErrors {
             guard let role = Role(rawValue: role) else {
                 throw VigilError(.invalidInput, "--role \(role) must be \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            let ownLimits = try limits.limits()
             let context = try CommandContext.load()
             let created = try await context.withDatabase { prepared in
                 try await Database(url: prepared.url, logger: context.logger).withConnection { connection in
-                    try await KeyStore.create(project: project, role: role, name: name, on: connection, logger: context.logger)
+                    try await KeyStore.create(project: project, role: role, name: name, limits: ownLimits, on: connection, logger: context.logger)
                 }
             }
             print(created.token)

@@ -18,9 +18,9 @@ struct KeysList: AsyncParsableCommand {
                     try await KeyStore.list(project: project, on: connection, logger: context.logger)
                 }
             }
-            print(["ID", "PROJECT", "LOOKUP", "ROLE", "NAME", "CREATED", "REVOKED"].joined(separator: "\t"))
+            print(["ID", "PROJECT", "LOOKUP", "ROLE", "NAME", "CREATED", "REVOKED", "LIMITS"].joined(separator: "\t"))
             for key in keys {
-                print([String(key.keyID), key.project ?? "(instance)", key.lookup, key.role.rawValue, key.name, key.createdAt, key.revokedAt ?? "-"].joined(separator: "\t"))
+                print([String(key.keyID), key.project ?? "(instance)", key.lookup, key.role.rawValue, key.name, key.createdAt, key.revokedAt ?? "-", key.limits.summary].joined(separator: "\t"))
             }
         }
     }

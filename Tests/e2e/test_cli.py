@@ -10,7 +10,7 @@ import pytest
 
 from vigil_e2e import MIGRATIONS_DIR, KEY_PATTERN, VigilCLI, create_database, drop_database, span, sql_literal, traces_body
 
-LIST_HEADER = ["ID", "PROJECT", "LOOKUP", "ROLE", "NAME", "CREATED", "REVOKED"]
+LIST_HEADER = ["ID", "PROJECT", "LOOKUP", "ROLE", "NAME", "CREATED", "REVOKED", "LIMITS"]
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 
@@ -63,6 +63,39 @@ def test_keys_create_list_revoke(cli, database):
     kinds = [f["kind"] for f in facts]
     assert kinds.count("project_created") == 2 and kinds.count("key_created") == 3 and kinds.count("key_revoked") == 2
     assert {"key_id": row["ID"], "lookup": lookup} == {k: v for k, v in facts[kinds.index("key_revoked")]["body"].items() if k in ("key_id", "lookup")}
+
+
+def test_keys_limits_create_update_and_project_defaults(cli, database):
+    key = cli.run("keys", "create", "--project", "cli-limits", "--role", "ingest", "--rate", "5", "--spans", "1000").stdout.strip()
+    plain = cli.create_key("cli-limits", "read")
+    lookup, plain_lookup = key.split("_")[1], plain.split("_")[1]
+    keys = listed(cli, "--project", "cli-limits")
+    assert keys[lookup]["LIMITS"] == "5 req/s, 1000 items/s" and keys[plain_lookup]["LIMITS"] == "-"
+
+    # Project defaults fill in what a key does not set itself.
+    defaults = cli.run("keys", "update", "--project", "cli-limits", "--rate", "50", "--bytes", "1048576", "--spend-usd-per-day", "20.50")
+    assert defaults.stdout.strip() == "project cli-limits defaults: 50 req/s, 1048576 B/s, $20.5/day"
+    keys = listed(cli, "--project", "cli-limits")
+    assert keys[lookup]["LIMITS"] == "5 req/s, 1048576 B/s, 1000 items/s, $20.5/day"
+    assert keys[plain_lookup]["LIMITS"] == "50 req/s, 1048576 B/s, $20.5/day"
+
+    # A key's own limit changed and cleared (then it follows the project's again).
+    updated = cli.run("keys", "update", lookup, "--rate", "none", "--spans", "2000")
+    assert updated.stdout.strip() == f"key {keys[lookup]['ID']} ({lookup}): 50 req/s, 1048576 B/s, 2000 items/s, $20.5/day"
+    audit = database.rows("SELECT body FROM events WHERE kind = 'audit' ORDER BY seq")
+    actions = [a["body"].get("action") for a in audit]
+    assert "key.update" in actions and "project.limits" in actions
+
+    for args, message in [
+        (["keys", "update", lookup], "nothing to change"),
+        (["keys", "update", lookup, "--rate=-1"], "--rate -1 must be a positive number"),
+        (["keys", "update", lookup, "--spend-usd-per-day", "1e3"], "--spend-usd-per-day 1e3 must be a positive amount"),
+        (["keys", "update", "--rate", "1"], "name a key"),
+        (["keys", "update", "987654", "--rate", "1"], "no active key"),
+        (["keys", "update", "--project", "nowhere", "--rate", "1"], "no project named nowhere"),
+    ]:
+        result = cli.run(*args, check=False)
+        assert result.returncode != 0 and message in result.stderr, (args, result.stderr)
 
 
 @pytest.mark.parametrize("args,message", [
