@@ -24,6 +24,8 @@ struct AuditPageTests {
             #expect(readLogin.status == .seeOther)
             let readCookie = String(readLogin.headers[.setCookie]?.split(separator: ";").first ?? "")
 
+            // The audit processor folds the audit events into the projection the page reads.
+            try await harness.process()
             let page = try await client.execute(uri: "/ui/audit", method: .get, headers: pageHeaders(cookie: adminCookie))
             #expect(page.status == .ok)
             let html = text(page)

@@ -78,6 +78,8 @@ struct UIHarness {
         let prices = try PriceTable(json: try Data(contentsOf: url), source: "pricing/prices.json")
         let runner = ProcessorRunner(processor: RollupProcessor(prices: prices), database: test.database, logger: test.logger)
         try await test.withConnection { try await runner.runToHead(on: $0) }
+        let audit = ProcessorRunner(processor: AuditProcessor(), database: test.database, logger: test.logger)
+        try await test.withConnection { try await audit.runToHead(on: $0) }
     }
 }
 
