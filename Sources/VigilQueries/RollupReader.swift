@@ -141,7 +141,7 @@ public struct RollupReader: Sendable {
     }
 
     /// The rows a query reads: one project, optionally one service and one (normalised) model.
-    private struct Filter {
+    struct Filter {
         var projectID: Int64
         var service: String?
         var model: String?
@@ -149,7 +149,7 @@ public struct RollupReader: Sendable {
 
     /// Sums the rollup rows of `segments` in SQL by the `keys` expressions (columns of the rows, or
     /// expressions over them and `bucket_us`), sketches concatenated there and merged here.
-    private func fold(_ segments: [RollupTier.Segment], filter: Filter, keys: [String], makeGroup: ([String]) -> Group) async throws -> [[String]: Group] {
+    func fold(_ segments: [RollupTier.Segment], filter: Filter, keys: [String], makeGroup: ([String]) -> Group) async throws -> [[String]: Group] {
         guard !segments.isEmpty else { return [:] }
         let rows = try await executor.execute(
             Self.query(segments, filter: filter, keys: keys, table: \.table, columns: """
