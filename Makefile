@@ -56,7 +56,9 @@ bench: test-deps release
 	  echo; \
 	  Tests/e2e/.venv-proto/bin/python Benchmarks/alert_bench.py --url "$$url" --vigil .build/release/vigil; \
 	  echo; \
-	  Tests/e2e/.venv-proto/bin/python Benchmarks/drift_bench.py --vigil .build/release/vigil
+	  Tests/e2e/.venv-proto/bin/python Benchmarks/drift_bench.py --vigil .build/release/vigil; \
+	  echo; \
+	  Tests/e2e/.venv-proto/bin/python Benchmarks/anomaly_bench.py
 
 protos:
 	scripts/generate-protos.sh
