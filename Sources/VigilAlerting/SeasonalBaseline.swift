@@ -27,8 +27,9 @@ public struct SeasonalBaseline: Sendable, Hashable {
 
     /// The factor that makes a MAD a consistent estimate of the standard deviation of normal data.
     public static let madScale = 1.4826
-    /// One hour and one week, in microseconds.
+    /// One hour, in microseconds.
     public static let hourMicros: Int64 = 3_600_000_000
+    /// One week, in microseconds.
     public static let weekMicros: Int64 = 7 * 24 * 3_600_000_000
     /// Hours the trailing fallback reads.
     public static let trailingHours = 24
