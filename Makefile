@@ -60,7 +60,9 @@ bench: test-deps release
 	  echo; \
 	  Tests/e2e/.venv-proto/bin/python Benchmarks/drift_bench.py --vigil .build/release/vigil; \
 	  echo; \
-	  Tests/e2e/.venv-proto/bin/python Benchmarks/flood_bench.py --url "$$url" --vigil .build/release/vigil
+	  Tests/e2e/.venv-proto/bin/python Benchmarks/flood_bench.py --url "$$url" --vigil .build/release/vigil; \
+	  echo; \
+	  Tests/e2e/.venv-proto/bin/python Benchmarks/anomaly_bench.py
 
 protos:
 	scripts/generate-protos.sh

@@ -25,6 +25,8 @@ extension AlertEvaluator {
         var projectName: String
         var rule: AlertRule
         var series: [LabelSet: [Double?]]
+        /// For an anomaly rule, each series' seasonal baseline.
+        var baselines: [LabelSet: SeasonalBaseline] = [:]
     }
 
     /// Evaluates every rule at `now`, for each project it applies to (never the instance project).
@@ -47,7 +49,8 @@ extension AlertEvaluator {
             for (projectID, projectName) in projects where rule.scope.includes(project: projectName) {
                 do {
                     let series = try await rule.values(projectID: projectID, nowMicros: now.micros, reader: reader, drift: drift, budgets: budgets)
-                    readings.append(Reading(projectID: projectID, projectName: projectName, rule: rule, series: series))
+                    let baselines = try await rule.baselines(projectID: projectID, nowMicros: now.micros, reader: reader)
+                    readings.append(Reading(projectID: projectID, projectName: projectName, rule: rule, series: series, baselines: baselines))
                 } catch {
                     failure = Database.describe(error)
                 }
@@ -105,7 +108,7 @@ extension AlertEvaluator {
                 labels["project"] = reading.projectName
                 let key = AlertKey(projectID: reading.projectID, rule: reading.rule.name, fingerprint: labels.fingerprintHex)
                 seen.insert(key)
-                let (value, breaching) = reading.rule.condition(values: values)
+                let (value, breaching) = reading.rule.condition(values: values, baseline: reading.baselines[series])
                 step(key, alerts[key] ?? Alert(rule: reading.rule, labels: labels), value: value, breaching: breaching)
             }
         }

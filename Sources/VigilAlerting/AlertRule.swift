@@ -42,6 +42,8 @@ public struct AlertRule: Sendable, Hashable {
     public var scope: RuleScope
     /// Where it is defined (for generated SLO rules, the SLO's definition).
     public var source: SourceLocation?
+    /// For `comparison: anomaly`: how far from the seasonal baseline breaches. Nil otherwise.
+    public var anomaly: AnomalyDetection? = nil
 
     /// Makes a rule.
     public init(

@@ -12,6 +12,9 @@ public enum Comparison: String, Sendable, Hashable, Codable, CaseIterable {
     case equal = "=="
     /// Breaching when the value differs from the threshold.
     case notEqual = "!="
+    /// Breaching when the value is far from its seasonal baseline (`AnomalyDetection`); there is
+    /// no threshold, so `holds` is never true for it.
+    case anomaly = "anomaly"
 
     /// Whether `value` compared with `threshold` breaches; never for NaN.
     public func holds(_ value: Double, _ threshold: Double) -> Bool {
@@ -23,6 +26,7 @@ public enum Comparison: String, Sendable, Hashable, Codable, CaseIterable {
         case .lessThanOrEqual: return value <= threshold
         case .equal: return value == threshold
         case .notEqual: return value != threshold
+        case .anomaly: return false
         }
     }
 }

@@ -5,12 +5,13 @@ extension RuleFileParser {
     static let ruleKeys = [
         "name", "metric", "filter", "by", "kind", "window", "comparison", "threshold", "for", "keep_firing_for",
         "severity", "labels", "annotations", "receivers", "slo", "projects",
-    ] + groupingKeys
+    ] + groupingKeys + anomalyKeys
 
     /// One item of `rules:`.
     mutating func rule(_ node: Node) -> ParsedRule? {
         guard let entries = entries(node, what: "a rule", allowed: Self.ruleKeys) else { return nil }
-        let required = ["name", "metric", "window", "comparison", "threshold", "receivers"]
+        let anomaly = isAnomaly(entries)
+        let required = ["name", "metric", "window", "comparison", "threshold", "receivers"].filter { !anomaly || $0 != "threshold" }
         let fields = fields(entries, required: required)
         let name = fields["name"].flatMap { string($0) }
         let what = name.map { "rule \"\($0)\"" } ?? "a rule"
@@ -78,14 +79,16 @@ extension RuleFileParser {
         if let entry = fields["comparison"] {
             comparison = self.comparison(entry)
         }
-        var threshold: Double?
-        if let entry = fields["threshold"], let value = number(entry) {
+        var threshold: Double? = anomaly ? 0 : nil
+        if !anomaly, let entry = fields["threshold"], let value = number(entry) {
             threshold = value
             if let metric, metric.isRatio, !(0...1).contains(value) {
                 report(.invalidValue, entry.value, "\(metric.rawValue) is a ratio from 0 to 1, so threshold \(GoNumberFormat.shortest(value)) is out of range (5% is 0.05)")
                 threshold = nil
             }
         }
+        let detection = anomalyDetection(fields, comparison: comparison, metric: metric)
+        if !detection.ok { complete = false }
         let holdDuration: Duration? = fields["for"].map { duration($0) } ?? Duration.zero
         let keepFiringFor: Duration? = fields["keep_firing_for"].map { duration($0) } ?? Duration.zero
         let severity: String? = fields["severity"].map { string($0) } ?? "warning"
@@ -117,12 +120,13 @@ extension RuleFileParser {
               let keepFiringFor, let severity, let labels, let annotations, let receivers, let grouping,
               let scope, let nameEntry = fields["name"]
         else { return nil }
-        let rule = AlertRule(
+        var rule = AlertRule(
             name: name, metric: metric, filter: filter, by: by, kind: spanKind, windows: [window], comparison: comparison,
             threshold: threshold, holdDuration: holdDuration, keepFiringFor: keepFiringFor, severity: severity,
             labels: labels, annotations: annotations, receivers: receivers.map(\.0), grouping: grouping,
             slo: nil, scope: scope, source: location(node)
         )
+        rule.anomaly = detection.detection
         return ParsedRule(
             rule: rule, nameLocation: location(nameEntry.value), receiverLocations: receivers.map(\.1),
             sloName: sloName.map { (name: $0.0, location: $0.1) }, generatedBy: nil

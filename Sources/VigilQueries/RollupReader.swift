@@ -151,7 +151,7 @@ public struct RollupReader: Sendable {
 
     /// The rows a query reads: one project, optionally one service, one (normalised) model and
     /// one kind of span (the quality tables, kept per service and model, have no kind).
-    private struct Filter {
+    struct Filter {
         var projectID: Int64
         var service: String?
         var model: String?
@@ -160,7 +160,7 @@ public struct RollupReader: Sendable {
 
     /// Sums the rollup rows of `segments` in SQL by the `keys` expressions (columns of the rows, or
     /// expressions over them and `bucket_us`), sketches concatenated there and merged here.
-    private func fold(_ segments: [RollupTier.Segment], filter: Filter, keys: [String], makeGroup: ([String]) -> Group) async throws -> [[String]: Group] {
+    func fold(_ segments: [RollupTier.Segment], filter: Filter, keys: [String], makeGroup: ([String]) -> Group) async throws -> [[String]: Group] {
         guard !segments.isEmpty else { return [:] }
         let rows = try await executor.execute(
             Self.query(segments, filter: filter, keys: keys, table: \.table, columns: """
