@@ -34,7 +34,9 @@ test: test-deps
 
 # Property-based fuzzing of the API against /openapi.json (schemathesis), far longer than the pass
 # in `make test`: VIGIL_FUZZ_EXAMPLES requests per operation (default 400), VIGIL_FUZZ_SEED to repeat a run.
-# Prints how long it ran and how many requests it made.
+# Prints how long it ran and how many requests it made. Then libFuzzer on every decoder
+# (scripts/fuzz.sh): FUZZ_SECONDS per target (default 60), FUZZ_TARGETS to pick some; prints the
+# seconds and inputs each ran, keeps crashes in Fuzz/crashes/.
 fuzz: test-deps
 	swift build $(SWIFT_BUILD_FLAGS)
 	@scripts/ensure-python.sh
@@ -43,7 +45,8 @@ fuzz: test-deps
 	  trap 'scripts/test-postgres.sh stop "$(TEST_PG_DIR)-fuzz"' EXIT; \
 	  start=$$(date +%s); \
 	  VIGIL_FUZZ_EXAMPLES=$${VIGIL_FUZZ_EXAMPLES:-400} Tests/e2e/run.sh "$$url" .build/debug/vigil -s test_schemathesis.py; \
-	  echo "make fuzz: $$(( $$(date +%s) - start )) s in all"
+	  echo "make fuzz: schemathesis took $$(( $$(date +%s) - start )) s"
+	scripts/fuzz.sh
 
 bench: test-deps release
 	@scripts/ensure-python.sh

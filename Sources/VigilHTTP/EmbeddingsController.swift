@@ -39,75 +39,18 @@ public struct EmbeddingsController: Sendable {
     func create(request: Request, context: VigilRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let body = try await request.jsonBody("the embeddings", upTo: maxBodyBytes)
-        let batch: EmbeddingBatch
-        do {
-            batch = try JSONDecoder().decode(EmbeddingBatch.self, from: body)
-        } catch let error as VigilError {
-            throw error
-        } catch {
-            throw VigilError(.invalidInput, "send {\"feature\": ..., \"model\": ..., \"vectors\": [[...], ...]} as JSON (vectors as arrays of numbers or base64 float32)")
+        let upload = try EmbeddingUpload.read(body, projectID: principal.projectID, receivedAtMicros: EventTime.nowMicros(),
+                                              redactor: redaction.redactor(projectID: principal.projectID))
+        let known = try await drift.register(projectID: principal.projectID, feature: upload.feature, dimension: upload.dimension, model: upload.model)
+        guard known == upload.dimension else {
+            throw VigilError(.invalidInput, "feature \(upload.feature) has vectors of \(known) dimensions; these have \(upload.dimension)")
         }
-        guard let feature = batch.feature?.trimmingWhitespace(), !feature.isEmpty, feature.count <= 200 else {
-            throw VigilError(.invalidInput, "feature must be a non-empty string of at most 200 characters")
-        }
-        try InputText.check(feature, "feature", maxLength: 200)
-        if let model = batch.model { try InputText.check(model, "model", maxLength: 200) }
-        var items = batch.embeddings ?? []
-        items += (batch.vectors ?? []).map { EmbeddingItem(vector: $0) }
-        guard !items.isEmpty, items.count <= 10_000 else {
-            throw VigilError(.invalidInput, "send 1 to 10000 vectors at a time (got \(items.count))")
-        }
-        var dimension: Int?
-        let now = EventTime.nowMicros()
-        let redactor = redaction.redactor(projectID: principal.projectID)
-        var events: [NewEvent] = []
-        events.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            func bad(_ message: String) -> VigilError { VigilError(.invalidInput, "vector \(index): \(message)") }
-            guard let vector = item.vector else { throw bad("vector is missing") }
-            let values = try vector.floats(index: index)
-            guard !values.isEmpty else { throw bad("the vector is empty") }
-            guard values.count <= 16_384 else { throw bad("\(values.count) components; 16384 at most") }
-            if let position = values.firstIndex(where: { !$0.isFinite }) { throw bad("component \(position) is not a finite number") }
-            if let dimension, dimension != values.count {
-                throw bad("has \(values.count) components where the request's first vector has \(dimension)")
-            }
-            dimension = values.count
-            var micros = now
-            if let text = item.time?.text ?? batch.time?.text {
-                guard let parsed = TimeParameter.parse(text) else { throw bad("time must be \(CivilTime.expectedText)") }
-                micros = parsed
-            }
-            var writer = JSONWriter(capacity: values.count * 6 + 256)
-            writer.beginObject()
-            writer.string("feature", feature)
-            writer.string("model", batch.model ?? "")
-            writer.int("dimension", Int64(values.count))
-            writer.string("vector", Data(EmbeddingVector.bytes(values)).base64EncodedString())
-            var counts = RedactionCounts()
-            for (key, value) in [("trace_id", item.trace_id ?? batch.trace_id), ("span_id", item.span_id ?? batch.span_id)] {
-                if let value { writer.string(key, String(value.prefix(10_000))) }
-            }
-            if let text = item.text { writer.string("text", redactor.redact(String(text.prefix(10_000)), counts: &counts)) }
-            if !counts.isEmpty { counts.write("pii", into: &writer) }
-            writer.int("ordinal", Int64(index))
-            writer.string("time", CivilTime.rfc3339(micros: micros))
-            writer.endObject()
-            events.append(NewEvent(projectID: principal.projectID, kind: .embedding, occurredAtMicros: micros,
-                                   dedupKey: ContentKey.make(kind: .embedding, body: writer.bytes), body: writer.bytes))
-        }
-        if let dimension {
-            let known = try await drift.register(projectID: principal.projectID, feature: feature, dimension: dimension, model: batch.model ?? "")
-            guard known == dimension else {
-                throw VigilError(.invalidInput, "feature \(feature) has vectors of \(known) dimensions; these have \(dimension)")
-            }
-        }
-        try await appender.append(events)
+        try await appender.append(upload.events)
         var writer = JSONWriter()
         writer.beginObject()
-        writer.int("accepted", Int64(events.count))
-        writer.string("feature", feature)
-        writer.int("dimension", Int64(dimension ?? 0))
+        writer.int("accepted", Int64(upload.vectorCount))
+        writer.string("feature", upload.feature)
+        writer.int("dimension", Int64(upload.dimension))
         writer.endObject()
         return Response.json(writer.bytes)
     }

@@ -8,14 +8,16 @@
 /// message with a `tool_calls` key (of any value) holds a tool call; its `parts`, when they are an
 /// array of objects, each of `type` (a string, `text` when missing or not a string) `text` with a
 /// string `content`, or `tool_call`. A key given twice counts with its last value.
-struct OutputMessages {
+///
+/// `package` so that the libFuzzer target under `Fuzz/` can call it.
+package struct OutputMessages {
     /// The texts, in order.
-    var texts: [String] = []
+    package var texts: [String] = []
     /// Whether some message holds a tool call.
-    var toolCalls = false
+    package var toolCalls = false
 
     /// The messages in `json`, or nil when it is not JSON or not an array of objects.
-    static func read(_ json: String) -> OutputMessages? {
+    package static func read(_ json: String) -> OutputMessages? {
         var json = json
         return json.withUTF8 { bytes in
             var reader = Reader(bytes: bytes)

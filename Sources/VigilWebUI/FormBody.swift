@@ -1,11 +1,12 @@
 /// An `application/x-www-form-urlencoded` body, as browsers send forms: `name=value` pairs
-/// joined by `&`, `+` for a space, percent-encoded bytes.
-struct FormBody: Sendable {
+/// joined by `&`, `+` for a space, percent-encoded bytes. `package` so that the libFuzzer target
+/// under `Fuzz/` can call it.
+package struct FormBody: Sendable {
     /// The fields; a repeated name keeps its first value.
-    private(set) var fields: [String: String] = [:]
+    package private(set) var fields: [String: String] = [:]
 
     /// Reads `text`; nil when a percent escape is broken or the bytes are not UTF-8.
-    init?(_ text: String) {
+    package init?(_ text: String) {
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = Self.decode(parts[0]), let value = Self.decode(parts.count > 1 ? parts[1] : "") else { return nil }
@@ -14,7 +15,7 @@ struct FormBody: Sendable {
     }
 
     /// The value of field `name`, nil when the form did not send it.
-    subscript(name: String) -> String? {
+    package subscript(name: String) -> String? {
         fields[name]
     }
 
