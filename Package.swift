@@ -327,11 +327,9 @@ let package = Package(
 )
 
 // libFuzzer targets, one per decoder, declared only when VIGIL_FUZZ=1: `make fuzz` (scripts/fuzz.sh)
-// builds each with `swift build --sanitize=fuzzer --product NAME`. They call libFuzzer's
-// LLVMFuzzerRunDriver, which only a fuzzing build links, so the ordinary build and `swift build
-// --build-tests` never see them. Each is Fuzz/NAME/main.swift: SwiftPM renames an executable's
-// main to NAME_main and links it as `main` (over libFuzzer's own), so the target's main hands
-// control to libFuzzer itself, and LLVMFuzzerTestOneInput is also defined for a plain libFuzzer main.
+// builds each with `swift build --sanitize=fuzzer --product NAME`. Each is Fuzz/NAME/main.swift
+// defining only LLVMFuzzerTestOneInput: under --sanitize=fuzzer SwiftPM compiles an executable as a
+// library and libFuzzer's own main drives it, so the ordinary build never sees these targets.
 if Context.environment["VIGIL_FUZZ"] == "1" {
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzOTLPProtobuf", ["VigilIngest", "VigilSafety"]),
@@ -346,11 +344,10 @@ if Context.environment["VIGIL_FUZZ"] == "1" {
         ("FuzzEmbeddings", ["VigilHTTP", "VigilSafety"]),
         ("FuzzRedactor", ["VigilSafety"]),
     ]
-    package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
     for target in fuzzTargets {
         package.targets.append(.executableTarget(
             name: target.name,
-            dependencies: target.dependencies + ["CLibFuzzer"],
+            dependencies: target.dependencies,
             path: "Fuzz/\(target.name)",
             swiftSettings: swiftSettings
         ))

@@ -1,12 +1,6 @@
 // libFuzzer target: gzip request bodies: `Gzip.inflate` under a 1 MiB limit; whatever inflates must survive a deflate and inflate round trip unchanged.
 // Built and run by scripts/fuzz.sh (`make fuzz`); see Package.swift for why this is a main.swift.
-internal import CLibFuzzer
 internal import VigilIngest
-#if canImport(Glibc)
-internal import Glibc
-#elseif canImport(Darwin)
-internal import Darwin
-#endif
 
 /// Runs one input; returns 0, as libFuzzer requires. A crash or a failed precondition is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -19,9 +13,3 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     precondition(again == inflated, "deflate then inflate changed \(inflated.count) bytes")
     return 0
 }
-
-// libFuzzer takes over from here: it reads its flags and corpus folders from the command line and
-// calls `fuzz` with each input.
-var argumentCount = CommandLine.argc
-var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argumentCount, &arguments, fuzz))

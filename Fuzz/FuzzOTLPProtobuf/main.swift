@@ -1,13 +1,7 @@
 // libFuzzer target: OTLP/HTTP protobuf export bodies, decoded as each of the three signals with the default (masking) redaction policy.
 // Built and run by scripts/fuzz.sh (`make fuzz`); see Package.swift for why this is a main.swift.
-internal import CLibFuzzer
 internal import VigilIngest
 internal import VigilSafety
-#if canImport(Glibc)
-internal import Glibc
-#elseif canImport(Darwin)
-internal import Darwin
-#endif
 
 /// Runs one input; returns 0, as libFuzzer requires. A crash or a failed precondition is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -20,9 +14,3 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     }
     return 0
 }
-
-// libFuzzer takes over from here: it reads its flags and corpus folders from the command line and
-// calls `fuzz` with each input.
-var argumentCount = CommandLine.argc
-var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argumentCount, &arguments, fuzz))

@@ -1,12 +1,6 @@
 // libFuzzer target: panel SQL: `PanelSQLGuard.check` (its tokenizer and rules), and Grafana's expansion of the same text with no variables.
 // Built and run by scripts/fuzz.sh (`make fuzz`); see Package.swift for why this is a main.swift.
-internal import CLibFuzzer
 internal import VigilDashboards
-#if canImport(Glibc)
-internal import Glibc
-#elseif canImport(Darwin)
-internal import Darwin
-#endif
 
 /// Runs one input; returns 0, as libFuzzer requires. A crash or a failed precondition is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -19,9 +13,3 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     }
     return 0
 }
-
-// libFuzzer takes over from here: it reads its flags and corpus folders from the command line and
-// calls `fuzz` with each input.
-var argumentCount = CommandLine.argc
-var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argumentCount, &arguments, fuzz))

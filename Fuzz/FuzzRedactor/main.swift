@@ -1,12 +1,6 @@
 // libFuzzer target: free text through the PII detector, the redactor (mask and hash) and the safety scanner; findings must be in order, not overlapping, inside the text.
 // Built and run by scripts/fuzz.sh (`make fuzz`); see Package.swift for why this is a main.swift.
-internal import CLibFuzzer
 internal import VigilSafety
-#if canImport(Glibc)
-internal import Glibc
-#elseif canImport(Darwin)
-internal import Darwin
-#endif
 
 /// Runs one input; returns 0, as libFuzzer requires. A crash or a failed precondition is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -27,9 +21,3 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     _ = scanner.scan(text, role: .output)
     return 0
 }
-
-// libFuzzer takes over from here: it reads its flags and corpus folders from the command line and
-// calls `fuzz` with each input.
-var argumentCount = CommandLine.argc
-var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argumentCount, &arguments, fuzz))

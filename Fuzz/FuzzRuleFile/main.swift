@@ -1,12 +1,6 @@
 // libFuzzer target: rule files: the text goes through `RuleChecker.check` (Yams' composer, then the rule, receiver and SLO parsers and the checks between them).
 // Built and run by scripts/fuzz.sh (`make fuzz`); see Package.swift for why this is a main.swift.
-internal import CLibFuzzer
 internal import VigilAlerting
-#if canImport(Glibc)
-internal import Glibc
-#elseif canImport(Darwin)
-internal import Darwin
-#endif
 
 /// Runs one input; returns 0, as libFuzzer requires. A crash or a failed precondition is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -16,9 +10,3 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     _ = report.lines
     return 0
 }
-
-// libFuzzer takes over from here: it reads its flags and corpus folders from the command line and
-// calls `fuzz` with each input.
-var argumentCount = CommandLine.argc
-var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argumentCount, &arguments, fuzz))

@@ -407,7 +407,8 @@ class World:
     order: Cluster
     receivers: dict
     sent_at: float = 0.0        # when the slow spans were exported (unix seconds)
-    window_end: float = 0.0     # M+60s: the first evaluation after it resolves the alerts
+    window_end: float = 0.0     # M+120s: the first evaluation after it resolves the alerts (a 1m window
+                                # reads the whole minute holding now-1m, so minute M leaves it at M+120)
     lease_holder: VigilServer | None = None
     scenarios: dict | None = None
 
@@ -497,7 +498,7 @@ def world(settings, database, log_dir):
             time.sleep(0.2)
         end_ns = time.time_ns()
         minute = (end_ns - SLOW_MS * 1_000_000) // 60_000_000_000 * 60
-        world.window_end = minute + 60.0
+        world.window_end = minute + 120.0
         other = next(server for server in dual.servers if server is not world.lease_holder)
         sends = [
             (main.server.url, main.ingest, "e2e-latency", SLOW_MS),
@@ -997,7 +998,7 @@ rules:
 
 METRICS = ("request_count, error_rate, latency_p50, latency_p90, latency_p95, latency_p99, ttft_p50, ttft_p90, "
            "ttft_p95, ttft_p99, input_tokens, output_tokens, cost_usd, quality_mean, check_rate, drift_psi_mean, "
-           "drift_psi_max, drift_flag, burn_rate")
+           "drift_psi_max, drift_flag, burn_rate, budget_burn")
 
 
 def test_rules_check(cli, tmp_path):
