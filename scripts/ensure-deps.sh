@@ -5,14 +5,15 @@
 #                                 LAPACKE (the drift maths)
 #   scripts/ensure-deps.sh test   that, plus the test tools: prometheus-alertmanager (with amtool,
 #                                 for the end-to-end alerting test), chromium (the web view's
-#                                 end-to-end test drives it headless) and GNU time
+#                                 end-to-end test drives it headless), GNU time and openssl (the
+#                                 TLS test makes its own certificates)
 # Debian's packages would start services of their own (a Postgres cluster on 5432, Alertmanager
 # on 9093); Vigil uses neither, so they are installed with service starts refused (policy-rc.d)
 # and, under systemd, disabled. A service that was there before is left as it was.
 set -euo pipefail
 packages=(postgresql postgresql-client libpq-dev libcurl4-openssl-dev zlib1g-dev libopenblas-dev liblapacke-dev)
 if [ "${1:-}" = "test" ]; then
-  packages+=(time prometheus-alertmanager chromium)
+  packages+=(time prometheus-alertmanager chromium openssl)
 fi
 missing=()
 for package in "${packages[@]}"; do

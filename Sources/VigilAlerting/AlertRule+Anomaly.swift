@@ -51,27 +51,4 @@ extension AlertRule {
         guard let baseline, let anomaly else { return (value, false) }
         return (value, baseline.breaches(value, anomaly))
     }
-
-    /// The groups the filter accepts, merged by the rule's `by` labels. (The same as `values` does
-    /// for one window; fold the two together once the window reading settles.)
-    private func merged(_ groups: [RollupReader.Group]) -> [LabelSet: RollupReader.Group] {
-        var merged: [LabelSet: RollupReader.Group] = [:]
-        for group in groups {
-            let accepted = group.dimensions.allSatisfy { pair in
-                filter.first(where: { $0.key.rawValue == pair.0.rawValue })?.value.contains(pair.1) ?? true
-            }
-            guard accepted else { continue }
-            var labels = LabelSet()
-            for (dimension, value) in group.dimensions where by.contains(where: { $0.rawValue == dimension.rawValue }) {
-                labels[dimension.rawValue] = value.isEmpty ? "(none)" : value
-            }
-            if var existing = merged[labels] {
-                existing.merge(group)
-                merged[labels] = existing
-            } else {
-                merged[labels] = group
-            }
-        }
-        return merged
-    }
 }

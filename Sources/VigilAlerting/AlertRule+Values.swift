@@ -32,20 +32,7 @@ extension AlertRule {
                 projectID: projectID, fromMicros: minutes.fromMicros, toMicros: minutes.toMicros,
                 service: filter[.service]?.only, model: filter[.model]?.only, kind: kind, groupBy: rollupDimensions
             )
-            var merged: [LabelSet: RollupReader.Group] = [:]
-            for group in groups where matches(group) {
-                var labels = LabelSet()
-                for (dimension, value) in group.dimensions where by.contains(where: { $0.rawValue == dimension.rawValue }) {
-                    labels[dimension.rawValue] = value.isEmpty ? "(none)" : value
-                }
-                if var existing = merged[labels] {
-                    existing.merge(group)
-                    merged[labels] = existing
-                } else {
-                    merged[labels] = group
-                }
-            }
-            for (labels, group) in merged {
+            for (labels, group) in merged(groups) {
                 var values = series[labels] ?? Array(repeating: nil, count: windows.count)
                 values[position] = value(of: group)
                 series[labels] = values
@@ -101,6 +88,24 @@ extension AlertRule {
         guard windowSpend > 0, windowMicros > 0 else { return nil }
         let perDay = windowSpend * Decimal(86_400_000_000) / Decimal(windowMicros)
         return NSDecimalNumber(decimal: remaining / perDay).doubleValue
+    }
+
+    /// The groups the filter accepts, merged by the rule's `by` labels (an empty value is "(none)").
+    func merged(_ groups: [RollupReader.Group]) -> [LabelSet: RollupReader.Group] {
+        var merged: [LabelSet: RollupReader.Group] = [:]
+        for group in groups where matches(group) {
+            var labels = LabelSet()
+            for (dimension, value) in group.dimensions where by.contains(where: { $0.rawValue == dimension.rawValue }) {
+                labels[dimension.rawValue] = value.isEmpty ? "(none)" : value
+            }
+            if var existing = merged[labels] {
+                existing.merge(group)
+                merged[labels] = existing
+            } else {
+                merged[labels] = group
+            }
+        }
+        return merged
     }
 
     private func matches(_ group: RollupReader.Group) -> Bool {

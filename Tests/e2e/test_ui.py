@@ -144,7 +144,7 @@ def world(start_vigil, keys, tmp_path_factory):
     assert response.status_code == 200, response.text
 
     def summarised():
-        body = vigil.request("GET", "/api/v1/summary", key=keys["read"], params={"from": now_ms - HOUR_MS, "to": now_ms + 60_000}).json()
+        body = vigil.request("GET", "/api/v1/summary", key=keys["read"], params={"from": now_ms - HOUR_MS, "to": now_ms + 60_000, "kind": "all"}).json()
         return sum(group["count"] for group in body["groups"]) == sent
 
     wait_until(summarised, 60, "the rollups to hold every span")
