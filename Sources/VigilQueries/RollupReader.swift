@@ -245,13 +245,13 @@ public struct RollupReader: Sendable {
         return value
     }
 
-    /// The exact dollars of `projectID`'s priced calls in the minutes from `fromMicros` on (the
+    /// The exact dollars of `projectID`'s priced LLM calls (the spend budgets count too) in the minutes from `fromMicros` on (the
     /// start of a UTC day, for a spend quota): the minute rows, which cover a day since the day
     /// began whatever the tiers hold.
     public func spendUSD(projectID: Int64, sinceMicros fromMicros: Int64) async throws -> Decimal {
         for try await total in try await executor.execute("""
             SELECT COALESCE(sum(cost_usd), 0)::text FROM rollup_minute
-            WHERE project_id = \(projectID) AND minute >= 'epoch'::timestamptz + \(fromMicros)::float8 * interval '1 microsecond'
+            WHERE project_id = \(projectID) AND minute >= vigil_ts(\(fromMicros)) AND kind = 'llm'
             """, logger: logger).decode(String.self) {
             return try Self.decimal(total)
         }
