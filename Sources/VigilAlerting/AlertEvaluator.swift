@@ -61,7 +61,6 @@ public struct AlertEvaluator: Service {
         await cancelWhenGracefulShutdown {
             await Lease(key: AdvisoryLock.alertEvaluator, holder: "alert evaluator", retry: configuration.leaseRetry)
                 .run(database: database, backoff: .seconds(1), clock: clock, logger: logger) { connection in
-                    try await EventLogWriter.prepare(connection, logger: logger)
                     while !Task.isCancelled {
                         let started = ContinuousClock.now
                         let time = now()

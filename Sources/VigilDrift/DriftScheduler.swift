@@ -51,7 +51,6 @@ public struct DriftScheduler: Service {
         await cancelWhenGracefulShutdown {
             await Lease(key: AdvisoryLock.driftScheduler, holder: "drift scheduler")
                 .run(database: database, backoff: .seconds(5), clock: clock, logger: logger) { connection in
-                    try await EventLogWriter.prepare(connection, logger: logger)
                     while !Task.isCancelled {
                         try await reportAll(nowMicros: EventTime.nowMicros(), on: connection)
                         try? await clock.sleep(for: configuration.interval)
@@ -95,15 +94,13 @@ public struct DriftScheduler: Service {
             guard let baseline = try await store.baseline(projectID: projectID, feature: feature) else {
                 throw VigilError(.invalidInput, "feature \(feature) has no pinned baseline in this project; pin one first with POST /api/v1/drift/baselines")
             }
-            try await EventLogWriter.prepare(connection, logger: logger)
             return try await report(projectID: projectID, feature: feature, baseline: baseline, nowMicros: EventTime.nowMicros(), on: connection)
         }
     }
 
     /// Computes `feature`'s report for the current window ending at `nowMicros` against
     /// `baseline` (or, with none pinned, the configured trailing reference window) and stores it;
-    /// returns the stored report's id. `connection` must have been prepared for appending
-    /// (`EventLogWriter.prepare`).
+    /// returns the stored report's id.
     /// - Throws: `VigilError` `.invalidInput` when a window has too few samples (nothing is stored).
     @discardableResult
     public func report(projectID: Int64, feature: String, baseline: DriftStore.Baseline?, nowMicros: Int64, on connection: PostgresConnection) async throws -> Int64 {

@@ -130,11 +130,7 @@ public final class EventAppender: Service, Sendable {
         let events = pending.flatMap(\.events)
         do {
             if connection == nil || connection!.isClosed {
-                let fresh = try await database.connect()
-                try await ConnectionDeadline.run(on: fresh, limits: .init(timeout: configuration.commitDeadline), what: "preparing the append connection") { [logger] in
-                    try await EventLogWriter.prepare(fresh, logger: logger)
-                }
-                connection = fresh
+                connection = try await database.connect()
             }
             let start = ContinuousClock.now
             let open = connection!

@@ -20,10 +20,6 @@ public enum EventLogWriter {
         public var lastSeq: Int64
     }
 
-    /// Readies a connection for appending. Nothing is needed now (the batch is one statement's
-    /// parameters, with no staging table); kept so callers need not know.
-    public static func prepare(_ connection: PostgresConnection, logger: Logger) async throws {}
-
     /// Appends `events` in a transaction of its own.
     public static func append(
         _ events: [NewEvent],

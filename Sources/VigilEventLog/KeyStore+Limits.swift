@@ -106,7 +106,6 @@ extension KeyStore {
             details["lookup"] = updatedLookup
             let audit = AuditRecord(projectID: projectID, projectName: info.project ?? InstanceProject.name, actor: .cli, action: "key.update",
                                     target: String(updatedID), outcome: .succeeded, details: details)
-            try await EventLogWriter.prepare(transaction, logger: logger)
             _ = try await EventLogWriter.appendInTransaction([audit.event()], on: transaction, knownPartitions: [], logger: logger)
             return info
         }
@@ -138,7 +137,6 @@ extension KeyStore {
             }
             let audit = AuditRecord(projectID: projectID, projectName: project, actor: .cli, action: "project.limits",
                                     target: project, outcome: .succeeded, details: change.auditDetails)
-            try await EventLogWriter.prepare(transaction, logger: logger)
             _ = try await EventLogWriter.appendInTransaction([audit.event()], on: transaction, knownPartitions: [], logger: logger)
             return limits
         }

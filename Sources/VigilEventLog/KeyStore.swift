@@ -153,7 +153,6 @@ public final class KeyStore: Sendable {
             facts.append(AuditRecord(projectID: projectID, projectName: project ?? InstanceProject.name, actor: .cli, action: "key.create",
                                      target: String(keyID), outcome: .succeeded,
                                      details: ["lookup": key.lookup, "role": role.rawValue, "name": name].merging(auditDetails(limits)) { first, _ in first }).event())
-            try await EventLogWriter.prepare(transaction, logger: logger)
             _ = try await EventLogWriter.appendInTransaction(facts, on: transaction, knownPartitions: [], logger: logger)
             return CreatedKey(token: key.token, keyID: keyID, projectID: projectID)
         }
@@ -204,7 +203,6 @@ public final class KeyStore: Sendable {
             }
             let audit = AuditRecord(projectID: projectID, projectName: info.project ?? InstanceProject.name, actor: .cli, action: "key.revoke",
                                     target: String(revokedID), outcome: .succeeded, details: ["lookup": revokedLookup, "role": info.role.rawValue])
-            try await EventLogWriter.prepare(transaction, logger: logger)
             _ = try await EventLogWriter.appendInTransaction(
                 [fact(.keyRevoked, projectID: projectID, fields: [("key_id", String(revokedID)), ("lookup", revokedLookup)]), audit.event()],
                 on: transaction, knownPartitions: [], logger: logger

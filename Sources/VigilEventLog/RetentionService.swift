@@ -125,7 +125,6 @@ public struct RetentionService: Service {
     /// transaction with its `retention_applied` event, then the projections.
     public static func apply(on connection: PostgresConnection, configuration: Configuration, nowMicros: Int64 = EventTime.nowMicros(),
                              logger: Logger) async throws -> Report {
-        try await EventLogWriter.prepare(connection, logger: logger)
         var plan: [(name: String, from: Int64, to: Int64, action: String, kept: [Int64])] = []
         let days = Int64(configuration.defaultDays)
         for try await row in try await connection.query("""

@@ -98,7 +98,6 @@ struct EventLogTests {
     func appendOnly() async throws {
         let test = try await TestDatabase.fresh("appendonly")
         _ = try await test.withConnection { connection in
-            try await EventLogWriter.prepare(connection, logger: test.logger)
             return try await EventLogWriter.append(sampleEvents(3, tag: "a"), on: connection, logger: test.logger).outcome
         }
         let statements = [
@@ -127,7 +126,6 @@ struct EventLogTests {
         let test = try await TestDatabase.fresh("dedup")
         let events = sampleEvents(50, tag: "dup")
         let outcomes = try await test.withConnection { connection in
-            try await EventLogWriter.prepare(connection, logger: test.logger)
             var outcomes: [EventLogWriter.Outcome] = []
             for _ in 0..<3 {
                 outcomes.append(try await EventLogWriter.append(events, on: connection, logger: test.logger).outcome)
@@ -156,7 +154,6 @@ struct EventLogTests {
             NewEvent(projectID: 1, kind: .span, occurredAtMicros: micros, dedupKey: [UInt8(index)], body: Array("{}".utf8))
         }
         let outcome = try await test.withConnection { connection in
-            try await EventLogWriter.prepare(connection, logger: test.logger)
             return try await EventLogWriter.append(events, on: connection, logger: test.logger).outcome
         }
         #expect(outcome.inserted == 4)

@@ -29,7 +29,6 @@ struct RetentionTests {
             }
         }
         let (old, middle) = try await test.withConnection { connection in
-            try await EventLogWriter.prepare(connection, logger: test.logger)
             _ = try await EventLogWriter.append(events, on: connection, logger: test.logger)
             var names: [String] = []
             for age in [40, 10] {
@@ -103,7 +102,6 @@ struct RetentionTests {
         }
         let late = NewEvent(projectID: project, kind: .logRecord, occurredAtMicros: EventTime.nowMicros() - 60 * Self.day, dedupKey: [1], body: Array("{}".utf8))
         try await test.withConnection { connection in
-            try await EventLogWriter.prepare(connection, logger: test.logger)
             var known: Set<Int> = []
             for _ in 0..<2 {
                 known = try await EventLogWriter.append([late], on: connection, knownPartitions: known, logger: test.logger).partitions

@@ -146,7 +146,6 @@ struct RollupProcessorTests {
 
     func append(_ spans: [SyntheticSpan], project: Int64, offset: Int, test: TestDatabase) async throws {
         _ = try await test.withConnection { connection in
-            try await EventLogWriter.prepare(connection, logger: test.logger)
             return try await EventLogWriter.append(
                 spans.enumerated().map { $0.element.event(project: project, index: offset + $0.offset) },
                 on: connection, logger: test.logger
