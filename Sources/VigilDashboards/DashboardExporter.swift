@@ -152,10 +152,16 @@ public struct DashboardExporter: Sendable {
         }
     }
 
-    private static func describe(_ error: any Error) -> String {
-        if let psql = error as? PSQLError, let message = psql.serverInfo?[.message] {
-            return message
-        }
+    /// What a panel's failed query tells the client: the server's message when it is about the
+    /// query's own text or values (syntax, unknown names, bad values: SQLSTATE classes 42 and 22),
+    /// which is what the dashboard's author needs to mend it; nothing for the rest (permissions,
+    /// resources, the connection), whose messages can name roles, databases or hosts.
+    static func describe(_ error: any Error) -> String {
+        guard let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState],
+              let message = psql.serverInfo?[.message] else { return "the query failed" }
+        if state == "42501" { return "permission denied: panels read only the projection tables of their own project" }
+        if state.hasPrefix("42") || state.hasPrefix("22") { return message }
+        if state == "57014" { return "the query ran past its time limit" }
         return "the query failed"
     }
 

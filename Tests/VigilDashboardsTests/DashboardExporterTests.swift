@@ -47,6 +47,7 @@ struct DashboardExporterTests {
             ("keys", "SELECT count(*) AS keys FROM api_keys"),
             ("projects", "SELECT count(*) AS projects FROM projects"),
             ("filtered", "SELECT sum(count) AS calls FROM rollup_minute WHERE project_id IN (${project:csv})"),
+            ("typo", "SELECT nope FROM rollup_minute"),
         ])
         let exporter = DashboardExporter(logger: logger)
         let request = DashboardExporter.Request(projectID: mine, fromMillis: 1_795_924_800_000, toMillis: 1_795_946_400_000, selections: [:], nowMillis: 1_795_946_400_000)
@@ -60,10 +61,13 @@ struct DashboardExporterTests {
         #expect(values(0, 0) == [.number(String(mine))])
         #expect(values(0, 1) == [.number("7")])
         #expect(values(0, 2) == [.number("0.0000007")])
-        #expect(panels[1]["vigilError"]?.stringValue?.contains("permission denied") == true)
+        // The author learns what was wrong with the query, and nothing about the database's roles.
+        let denied = try #require(panels[1]["vigilError"]?.stringValue)
+        #expect(denied.contains("permission denied") && !denied.contains("api_keys") && !denied.contains("vigil_dashboard_reader"))
+        #expect(panels[4]["vigilError"]?.stringValue?.contains("column \"nope\" does not exist") == true)
         #expect(values(2, 0) == [.number("1")])
         #expect(values(3, 0) == [.number("7")])
-        #expect(exported["vigilExport"]?["errors"]?.arrayValue?.count == 1)
+        #expect(exported["vigilExport"]?["errors"]?.arrayValue?.count == 2)
         #expect(exported["time"]?["from"] == .string("2026-11-29T04:00:00Z"))
 
         // Asking for another project's variable value is refused before anything runs.
