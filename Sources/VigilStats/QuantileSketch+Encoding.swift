@@ -1,7 +1,10 @@
 /// A compact, versioned binary form of a sketch for storage (Postgres `bytea`): varints for the
-/// counts and zigzag deltas for the sorted bucket indexes, the exact extremes and sum as doubles.
+/// counts and zigzag deltas for the sorted bucket indexes, the exact extremes as doubles, and the
+/// sum as a zigzag varint of its units (version 2). Version 1 stored the sum as a double, whose
+/// last bits depended on the order sketches were merged in; it is still read.
 extension QuantileSketch {
-    private static let version: UInt8 = 1
+    private static let version: UInt8 = 2
+    private static let versionWithDoubleSum: UInt8 = 1
 
     /// The sketch as bytes.
     public func encoded() -> [UInt8] {
@@ -16,9 +19,10 @@ extension QuantileSketch {
         Self.appendVarint(count, to: &bytes)
         guard count > 0 else { return }
         Self.appendVarint(zeroCount, to: &bytes)
-        for double in [minimum, maximum, sum] {
+        for double in [minimum, maximum] {
             withUnsafeBytes(of: double.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
         }
+        Self.appendVarint(UInt64(bitPattern: (sumUnits << 1) ^ (sumUnits >> 63)), to: &bytes)
         Self.appendVarint(UInt64(buckets.count), to: &bytes)
         // Most stored sketches (a minute of one group) hold a single bucket: nothing to sort.
         if buckets.count == 1, let (index, bucketCount) = buckets.first {
@@ -77,11 +81,19 @@ extension QuantileSketch {
 
     /// As `mergeOne(from:)`, with the bucket counts added to `dense` (or to `buckets` when outside it).
     private mutating func mergeOne(from reader: inout ByteReader, into dense: inout DenseBuckets) -> Bool {
-        guard reader.byte() == Self.version, let count = reader.varint() else { return false }
+        guard let version = reader.byte(), version == Self.version || version == Self.versionWithDoubleSum,
+              let count = reader.varint() else { return false }
         guard count > 0 else { return true }
-        guard let zeroCount = reader.varint(), let minimum = reader.double(), let maximum = reader.double(),
-              let sum = reader.double(), let bucketCount = reader.varint(), bucketCount <= UInt64(reader.remaining)
-        else { return false }
+        guard let zeroCount = reader.varint(), let minimum = reader.double(), let maximum = reader.double() else { return false }
+        let sumUnits: Int64
+        if version == Self.versionWithDoubleSum {
+            guard let sum = reader.double() else { return false }
+            sumUnits = Self.units(sum)
+        } else {
+            guard let zigzag = reader.varint() else { return false }
+            sumUnits = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
+        }
+        guard let bucketCount = reader.varint(), bucketCount <= UInt64(reader.remaining) else { return false }
         var previous: Int64 = 0
         var total = zeroCount
         for _ in 0..<bucketCount {
@@ -97,7 +109,7 @@ extension QuantileSketch {
         self.count += count
         self.minimum = Swift.min(self.minimum, minimum)
         self.maximum = Swift.max(self.maximum, maximum)
-        self.sum += sum
+        self.sumUnits = Self.adding(self.sumUnits, sumUnits)
         return true
     }
 

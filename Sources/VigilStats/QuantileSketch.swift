@@ -24,8 +24,17 @@ public struct QuantileSketch: Sendable, Equatable {
     public internal(set) var minimum: Double = .infinity
     /// The largest value added (exact), or −∞ when empty.
     public internal(set) var maximum: Double = -.infinity
-    /// The sum of the values added.
-    public internal(set) var sum: Double = 0
+    /// The sum of the values added, in units of 2⁻²⁰ (each value rounded to that grid, under a
+    /// nanosecond for latencies in milliseconds). Integer sums are exact and associative, so a
+    /// sketch merged in any order and any grouping, live or replayed, is the same to the bit;
+    /// saturates far past any real total (2⁶³ units is about 280 years of milliseconds).
+    public internal(set) var sumUnits: Int64 = 0
+
+    /// How many units make one: 2²⁰.
+    static let sumScale: Double = 1_048_576
+
+    /// The sum of the values added (to within 2⁻²¹ per value).
+    public var sum: Double { Double(sumUnits) / Self.sumScale }
 
     /// An empty sketch.
     public init() {}
@@ -34,7 +43,7 @@ public struct QuantileSketch: Sendable, Equatable {
     public mutating func add(_ value: Double) {
         guard !value.isNaN else { return }
         count += 1
-        sum += value
+        sumUnits = Self.adding(sumUnits, Self.units(value))
         minimum = Swift.min(minimum, value)
         maximum = Swift.max(maximum, value)
         if value <= Self.minimumIndexable {
@@ -50,7 +59,7 @@ public struct QuantileSketch: Sendable, Equatable {
         for (index, bucketCount) in other.buckets { buckets[index, default: 0] += bucketCount }
         zeroCount += other.zeroCount
         count += other.count
-        sum += other.sum
+        sumUnits = Self.adding(sumUnits, other.sumUnits)
         minimum = Swift.min(minimum, other.minimum)
         maximum = Swift.max(maximum, other.maximum)
     }
@@ -103,6 +112,21 @@ public struct QuantileSketch: Sendable, Equatable {
             }
         }
         return maximum
+    }
+
+    /// `value` in units of 2⁻²⁰, rounded, saturating at Int64's range (infinities included).
+    static func units(_ value: Double) -> Int64 {
+        let scaled = (value * sumScale).rounded()
+        if scaled >= 9.2e18 { return .max }
+        if scaled <= -9.2e18 { return .min }
+        return Int64(scaled)
+    }
+
+    /// `a + b`, saturating instead of overflowing.
+    static func adding(_ a: Int64, _ b: Int64) -> Int64 {
+        let (total, overflow) = a.addingReportingOverflow(b)
+        guard overflow else { return total }
+        return b > 0 ? .max : .min
     }
 
     static func index(of value: Double) -> Int32 {

@@ -67,13 +67,37 @@ struct QuantileSketchTests {
         for part in parts { forward.merge(part) }
         var backward = QuantileSketch()
         for part in parts.reversed() { backward.merge(part) }
-        for merged in [forward, backward] {
+        // Grouped another way too: (0+1+2) + (3+4+5+6), as a replay's batches may group them.
+        var left = QuantileSketch(), right = QuantileSketch()
+        for part in parts[..<3] { left.merge(part) }
+        for part in parts[3...] { right.merge(part) }
+        var grouped = right
+        grouped.merge(left)
+        for merged in [forward, backward, grouped] {
             #expect(merged.buckets == whole.buckets)
             #expect(merged.count == whole.count)
             #expect(merged.minimum == whole.minimum && merged.maximum == whole.maximum)
             #expect(abs(merged.sum - whole.sum) <= 1e-9 * whole.sum)
             for q in [0.5, 0.95, 0.99] { #expect(merged.quantile(q) == whole.quantile(q)) }
+            // The stored form is the same to the bit, whatever the order and grouping.
+            #expect(merged.encoded() == whole.encoded())
         }
+    }
+
+    @Test("a sketch stored by the first format (the sum as a double) still reads, and merges with the current one")
+    func firstFormat() throws {
+        // count 2, no zeros, minimum 1.5, maximum 2.5, sum 4.0, two buckets (indexes 41 and 92, one value each).
+        var bytes: [UInt8] = [1, 2, 0]
+        for double in [1.5, 2.5, 4.0] { withUnsafeBytes(of: double.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        bytes += [2, 82, 1, 102, 1]
+        let old = try #require(QuantileSketch(encoded: bytes))
+        var expected = QuantileSketch()
+        expected.add(1.5)
+        expected.add(2.5)
+        #expect(old == expected)
+        var merged = old
+        #expect(bytes.withUnsafeBytes { merged.merge(concatenated: $0) } && expected.encoded().withUnsafeBytes { merged.merge(concatenated: $0) })
+        #expect(merged.count == 6 && merged.sum == 12)
     }
 
     @Test("zero and negative values count as zero, NaN is ignored, an empty sketch has no quantiles")
