@@ -109,7 +109,7 @@ let package = Package(
         .target(
             name: "VigilDrift",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilStats", "VigilQueries",
+                "VigilCore", "VigilEventLog", "VigilStats", "VigilQueries", "VigilProjections",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

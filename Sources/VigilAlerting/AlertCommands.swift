@@ -3,9 +3,11 @@ public import Logging
 internal import PostgresNIO
 internal import VigilCore
 public import VigilEventLog
+internal import VigilProjections
 
-/// The on-call actions on alerts: silences made and ended, notifications sent again. The read side
-/// (`AlertReader` in VigilQueries) shows their results.
+/// The on-call actions on alerts: silences made and ended (events in the log, which the `silences`
+/// processor projects), notifications sent again. The read side (`AlertReader` in VigilQueries)
+/// shows their results.
 public struct AlertCommands: Sendable {
     private let executor: any QueryExecutor
     private let logger: Logger
@@ -16,30 +18,58 @@ public struct AlertCommands: Sendable {
         self.logger = logger
     }
 
-    /// Stores a silence for `projectID`; returns its id. Matchers are checked by the caller.
+    /// Makes a silence for `projectID`: a `silence_created` event, projected into `silences` in the
+    /// same transaction. Returns its id (the event's sequence number). Matchers are checked by the caller.
     public func createSilence(projectID: Int64, matchers: [Silence.Matcher], startsAtMicros: Int64, endsAtMicros: Int64, comment: String, createdBy: String) async throws -> Int64 {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let json = String(decoding: try encoder.encode(matchers), as: UTF8.self)
-        for try await id in try await executor.execute("""
-            INSERT INTO silences (project_id, matchers, starts_at, ends_at, comment, created_by)
-            VALUES (\(projectID), \(json)::jsonb, vigil_ts(\(startsAtMicros)),
-                    vigil_ts(\(endsAtMicros)), \(comment), \(createdBy))
-            RETURNING id
-            """, logger: logger).decode(Int64.self) {
-            return id
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.raw("matchers", Array(try encoder.encode(matchers)))
+        writer.int("starts_us", startsAtMicros)
+        writer.int("ends_us", endsAtMicros)
+        writer.string("comment", comment)
+        writer.string("created_by", createdBy)
+        writer.endObject()
+        let body = writer.bytes
+        return try await executor.inTransaction(logger: logger) { transaction in
+            try await append(.silenceCreated, projectID: projectID, body: body, on: transaction)
         }
-        throw VigilError(.unavailable, "the silence was not stored")
     }
 
-    /// Ends a silence now; false when the project has no silence `id` still in force or to come.
+    /// Ends a silence now (a `silence_expired` event, projected in the same transaction); false
+    /// when the project has no silence `id` still in force or to come.
     public func expireSilence(projectID: Int64, id: Int64) async throws -> Bool {
-        for try await _ in try await executor.execute("""
-            UPDATE silences SET ends_at = now() WHERE project_id = \(projectID) AND id = \(id) AND ends_at > now() RETURNING id
-            """, logger: logger) {
-            return true
+        let nowMicros = EventTime.nowMicros()
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.int("id", id)
+        writer.int("ended_us", nowMicros)
+        writer.endObject()
+        let body = writer.bytes
+        return try await executor.inTransaction(logger: logger) { transaction in
+            for try await _ in try await transaction.query("""
+                SELECT 1 FROM silences WHERE project_id = \(projectID) AND id = \(id) AND ends_at > vigil_ts(\(nowMicros)) FOR UPDATE
+                """, logger: logger) {
+                _ = try await append(.silenceExpired, projectID: projectID, body: body, on: transaction)
+                return true
+            }
+            return false
         }
-        return false
+    }
+
+    /// Appends one event of `kind` on `transaction` and projects it into `silences`; returns its
+    /// sequence number.
+    private func append(_ kind: EventKind, projectID: Int64, body: [UInt8], on transaction: PostgresConnection) async throws -> Int64 {
+        let nowMicros = EventTime.nowMicros()
+        // Two identical commands in one microsecond are two events, not a retried one.
+        let key = ContentKey.make(kind: kind, body: body + Array(UUID().uuidString.utf8))
+        let (outcome, _) = try await EventLogWriter.appendInTransaction(
+            [NewEvent(projectID: projectID, kind: kind, occurredAtMicros: nowMicros, dedupKey: key, body: body)],
+            on: transaction, knownPartitions: [], logger: logger)
+        guard outcome.inserted == 1 else { throw VigilError(.unavailable, "the silence was not stored", retryAfterSeconds: 1) }
+        try await SilenceProjection.apply(after: outcome.lastSeq - 1, through: outcome.lastSeq, on: transaction, logger: logger)
+        return outcome.lastSeq
     }
 
     /// Puts a pending or dead notification back in line to be sent now; false when there is none with `id`.

@@ -14,7 +14,7 @@ public struct ProcessorCatalog: Sendable {
     }
 
     /// Every processor's name, in the order they run.
-    public static let names = ["rollup", "samples", "audit"]
+    public static let names = ["rollup", "samples", "audit", "drift_reports", "silences"]
 
     /// Every processor.
     /// - Throws: `.configuration` when the price table cannot be loaded.
@@ -29,6 +29,8 @@ public struct ProcessorCatalog: Sendable {
         case "rollup": return RollupProcessor(prices: try configuration.loadPrices())
         case "samples": return SamplesProcessor()
         case "audit": return AuditProcessor()
+        case "drift_reports": return DriftReportProcessor()
+        case "silences": return SilenceProcessor()
         default: throw VigilError(.invalidInput, "no processor named \(name); processors: \(Self.names.joined(separator: ", "))")
         }
     }

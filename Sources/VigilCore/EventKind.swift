@@ -21,6 +21,12 @@ public struct EventKind: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// An API key was revoked.
     public static let keyRevoked = EventKind(rawValue: "key_revoked")
 
+    /// A silence was made: its matchers, start, end, comment and author (`silences` processor).
+    public static let silenceCreated = EventKind(rawValue: "silence_created")
+    /// A silence was ended before its time: its id (the `silence_created` event's sequence number)
+    /// and when.
+    public static let silenceExpired = EventKind(rawValue: "silence_expired")
+
     /// An alert changed state (inactive, pending, firing, resolved).
     public static let alertTransition = EventKind(rawValue: "alert_transition")
 

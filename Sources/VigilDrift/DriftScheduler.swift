@@ -5,12 +5,14 @@ public import ServiceLifecycle
 internal import VigilCore
 public import VigilEventLog
 public import VigilQueries
+internal import VigilProjections
 internal import VigilStats
 
 /// Every interval, a drift report per project × feature with samples in the current window:
 /// against the pinned baseline (a fixed window, or a trailing window of the feature's own length),
-/// or else the configured trailing reference window before it. Each report goes
-/// into `drift_reports` and the log (kind `drift_report`) in one transaction; a window with too
+/// or else the configured trailing reference window before it. Each report is a `drift_report`
+/// event, projected into `drift_reports` in the same transaction (the `drift_reports` processor
+/// owns the table, and rebuilds it on replay); a window with too
 /// few samples is skipped. One scheduler runs across processes (a lease, like the alert evaluator).
 public struct DriftScheduler: Service {
     /// The windows and the interval.
@@ -134,22 +136,16 @@ public struct DriftScheduler: Service {
             writer.int("current_to_us", current.toMicros)
             writer.raw("report", Array(json.utf8))
             writer.endObject()
-            _ = try await EventLogWriter.appendInTransaction(
+            let (outcome, _) = try await EventLogWriter.appendInTransaction(
                 [NewEvent(projectID: projectID, kind: .driftReport, occurredAtMicros: nowMicros, dedupKey: ContentKey.make(kind: .driftReport, body: writer.bytes), body: writer.bytes)],
                 on: transaction, knownPartitions: [], logger: logger
             )
-            let rows = try await transaction.query("""
-                INSERT INTO drift_reports (project_id, feature, computed_at, reference_from, reference_to, current_from, current_to, psi_mean, psi_max, drifted, report)
-                VALUES (\(projectID), \(feature),
-                        vigil_ts(\(nowMicros)),
-                        vigil_ts(\(reference.fromMicros)),
-                        vigil_ts(\(reference.toMicros)),
-                        vigil_ts(\(current.fromMicros)),
-                        vigil_ts(\(current.toMicros)),
-                        \(report.psiMean), \(report.psiMax), \(report.drifted), \(json)::jsonb)
-                RETURNING id
-                """, logger: logger)
-            for try await id in rows.decode(Int64.self) { return id }
+            if outcome.inserted == 1 {
+                // The `drift_reports` processor owns the table; the report is projected now so the
+                // caller can show it, under the event's sequence number.
+                try await DriftReportProjection.apply(after: outcome.lastSeq - 1, through: outcome.lastSeq, on: transaction, logger: logger)
+                return outcome.lastSeq
+            }
             throw VigilError(.unavailable, "the drift report was not stored", retryAfterSeconds: 1)
         }
     }

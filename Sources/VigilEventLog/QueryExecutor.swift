@@ -7,6 +7,8 @@ public protocol QueryExecutor: Sendable {
     /// Runs `query` and returns its rows.
     @discardableResult
     func execute(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence
+    /// Runs `body` in a transaction on one connection (rolled back when it throws).
+    func inTransaction<Result: Sendable>(logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result
 }
 
 extension PostgresClient: QueryExecutor {
@@ -15,6 +17,11 @@ extension PostgresClient: QueryExecutor {
     public func execute(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
         try await self.query(query, logger: logger)
     }
+
+    /// Runs `body` in a transaction on a pooled connection.
+    public func inTransaction<Result: Sendable>(logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await withConnection { connection in try await connection.transaction(logger: logger, body) }
+    }
 }
 
 extension PostgresConnection: QueryExecutor {
@@ -22,6 +29,11 @@ extension PostgresConnection: QueryExecutor {
     @discardableResult
     public func execute(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
         try await self.query(query, logger: logger)
+    }
+
+    /// Runs `body` in a transaction on this connection.
+    public func inTransaction<Result: Sendable>(logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await transaction(logger: logger, body)
     }
 }
 

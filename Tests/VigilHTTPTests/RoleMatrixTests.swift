@@ -203,8 +203,8 @@ struct RoleMatrixTests {
         let harness = try await RoleHarness.make("matrix404")
         let alpha = try await harness.projectID("alpha")
         let reportID = try await harness.test.scalar("""
-            INSERT INTO drift_reports (project_id, feature, computed_at, reference_from, reference_to, current_from, current_to, psi_mean, psi_max, drifted, report)
-            VALUES (\(alpha), 'prompt', now(), now() - interval '2 days', now() - interval '1 day', now() - interval '1 hour', now(), 0.1, 0.2, false, '{}')
+            INSERT INTO drift_reports (project_id, id, feature, computed_at, reference_from, reference_to, current_from, current_to, psi_mean, psi_max, drifted, report)
+            VALUES (\(alpha), nextval('event_seq'), 'prompt', now(), now() - interval '2 days', now() - interval '1 day', now() - interval '1 hour', now(), 0.1, 0.2, false, '{}')
             RETURNING id
             """)
         let notificationID = try await harness.test.scalar("""

@@ -126,8 +126,8 @@ struct PageRouteTests {
                  "p_value": 0.005, "threshold": 0.2, "drifted": true}
                 """
             let reportID = try await harness.test.scalar("""
-                INSERT INTO drift_reports (project_id, feature, computed_at, reference_from, reference_to, current_from, current_to, psi_mean, psi_max, drifted, report)
-                SELECT project_id, 'emb<b>', now(), now() - interval '30 hours', now() - interval '29 hours', now() - interval '1 hour', now(), 0.61, 0.61, true, '\(report)'::jsonb
+                INSERT INTO drift_reports (project_id, id, feature, computed_at, reference_from, reference_to, current_from, current_to, psi_mean, psi_max, drifted, report)
+                SELECT project_id, nextval('event_seq'), 'emb<b>', now(), now() - interval '30 hours', now() - interval '29 hours', now() - interval '1 hour', now(), 0.61, 0.61, true, '\(report)'::jsonb
                 FROM projects WHERE name = 'alpha' RETURNING id
                 """)
             try await client.execute(uri: "/ui/drift", method: .get, headers: pageHeaders(cookie: cookie)) { response in
