@@ -121,10 +121,21 @@ public struct RetentionService: Service {
         }
     }
 
-    /// One pass on `connection` as of `nowMicros`: every removal the plan lists, each in its own
-    /// transaction with its `retention_applied` event, then the projections.
+    /// One pass on `connection` as of `nowMicros`: a removal an earlier pass left half done is
+    /// finished, then every removal the plan lists, each recorded by its `retention_applied` event,
+    /// then the projections.
+    ///
+    /// A partition past every project's retention is detached with `DETACH PARTITION … CONCURRENTLY`,
+    /// which never blocks appends or readers of the log (a plain `DROP` locks the whole log while
+    /// it waits for the log's readers and for autovacuum to give way: measured, it held exports for
+    /// up to 2 s), then counted and dropped in a transaction with its event. Compaction (some
+    /// projects' rows kept) still swaps the partition under the log's lock.
     public static func apply(on connection: PostgresConnection, configuration: Configuration, nowMicros: Int64 = EventTime.nowMicros(),
                              logger: Logger) async throws -> Report {
+        let lockWaitMillis = max(Int64(1), Int64((configuration.lockWait / .milliseconds(1)).rounded()))
+        var report = Report(removals: [], projectionRows: [:], deferred: [])
+        try await finishInterruptedRemovals(on: connection, lockWaitMillis: lockWaitMillis, report: &report, logger: logger)
+
         var plan: [(name: String, from: Int64, to: Int64, action: String, kept: [Int64])] = []
         let days = Int64(configuration.defaultDays)
         for try await row in try await connection.query("""
@@ -133,33 +144,18 @@ public struct RetentionService: Service {
             """, logger: logger).decode((String, Int64, Int64, String, [Int64]).self) {
             plan.append((row.0, row.1, row.2, row.3, row.4))
         }
-        let lockWaitMillis = max(Int64(1), Int64((configuration.lockWait / .milliseconds(1)).rounded()))
-        var report = Report(removals: [], projectionRows: [:], deferred: [])
         for item in plan {
             do {
-                let removal = try await connection.transaction(logger: logger) { transaction in
-                    let query: PostgresQuery = if item.action == "compact" {
-                        """
-                        SELECT project_ids, row_counts, bytes_freed
-                        FROM vigil_compact_event_partition(\(item.name), \(item.kept), \(AdvisoryLock.append), \(lockWaitMillis) * interval '1 millisecond')
-                        """
-                    } else {
-                        """
-                        SELECT project_ids, row_counts, bytes_freed
-                        FROM vigil_drop_event_partition(\(item.name), \(AdvisoryLock.append), \(lockWaitMillis) * interval '1 millisecond')
-                        """
-                    }
-                    var removal = Removal(partition: item.name, fromMicros: item.from, toMicros: item.to, action: item.action, rows: [:], bytesFreed: 0)
-                    for try await (projects, counts, bytes) in try await transaction.query(query, logger: logger).decode(([Int64], [Int64], Int64).self) {
-                        for (project, count) in zip(projects, counts) { removal.rows[project] = count }
-                        removal.bytesFreed = bytes
-                    }
-                    _ = try await EventLogWriter.appendInTransaction([event(for: removal)], on: transaction, knownPartitions: [], logger: logger)
-                    return removal
+                if item.action == "compact" {
+                    report.removals.append(try await compact(item.name, from: item.from, to: item.to, kept: item.kept, lockWaitMillis: lockWaitMillis,
+                                                             on: connection, logger: logger))
+                } else {
+                    try await detach(item.name, finalize: false, lockWaitMillis: lockWaitMillis, on: connection, logger: logger)
+                    report.removals.append(try await dropDetached(item.name, range: (item.from, item.to), on: connection, logger: logger))
                 }
-                report.removals.append(removal)
             } catch {
-                // Most often a reader held the log past `lockWait`; the next pass tries again.
+                // Most often a reader held the log past `lockWait`; the next pass tries again (and
+                // finishes a detach left pending).
                 logger.warning("retention could not remove a partition this time", metadata: [
                     "vigil.partition": "\(item.name)", "vigil.error": "\(Database.describe(error))",
                 ])
@@ -183,6 +179,100 @@ public struct RetentionService: Service {
             }
         }
         return report
+    }
+
+    /// Finishes what a pass stopped in the middle of (a crash, a lost connection, a detach that
+    /// waited too long): partitions left pending detach are detached, and tables detached but not
+    /// dropped are dropped, each with its event.
+    static func finishInterruptedRemovals(on connection: PostgresConnection, lockWaitMillis: Int64, report: inout Report, logger: Logger) async throws {
+        var pending: [String] = []
+        for try await name in try await connection.query("""
+            SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'events'::regclass AND i.inhdetachpending ORDER BY 1
+            """, logger: logger).decode(String.self) {
+            pending.append(name)
+        }
+        for name in pending {
+            try await detach(name, finalize: true, lockWaitMillis: lockWaitMillis, on: connection, logger: logger)
+        }
+        var detached: [String] = []
+        for try await name in try await connection.query("""
+            SELECT c.relname::text FROM pg_class c
+            WHERE c.relkind = 'r' AND NOT c.relispartition AND pg_table_is_visible(c.oid)
+              AND c.relname ~ '^events_[0-9]{4}(_[0-9]{2}|m[0-9]{2}d[0-9]{2})$'
+            ORDER BY 1
+            """, logger: logger).decode(String.self) {
+            detached.append(name)
+        }
+        for name in detached {
+            report.removals.append(try await dropDetached(name, range: nil, on: connection, logger: logger))
+        }
+    }
+
+    /// `ALTER TABLE events DETACH PARTITION name CONCURRENTLY` (or `FINALIZE`, for one left
+    /// pending), waiting at most `lockWaitMillis` for a lock. Runs outside any transaction, as
+    /// Postgres requires.
+    static func detach(_ name: String, finalize: Bool, lockWaitMillis: Int64, on connection: PostgresConnection, logger: Logger) async throws {
+        let table = try partitionIdentifier(name)
+        try await connection.query(PostgresQuery(unsafeSQL: "SET lock_timeout = \(lockWaitMillis)"), logger: logger)
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE events DETACH PARTITION \(table) \(finalize ? "FINALIZE" : "CONCURRENTLY")"), logger: logger)
+        } catch {
+            _ = try? await connection.query("RESET lock_timeout", logger: logger)
+            throw error
+        }
+        try await connection.query("RESET lock_timeout", logger: logger)
+    }
+
+    /// Counts the rows of `name`, a partition already detached from the log (nothing can add to
+    /// it), drops it and appends its `retention_applied` event, in one transaction. `range` is the
+    /// partition's bounds when known; else its rows' first and last times.
+    static func dropDetached(_ name: String, range: (from: Int64, to: Int64)?, on connection: PostgresConnection, logger: Logger) async throws -> Removal {
+        let table = try partitionIdentifier(name)
+        return try await connection.transaction(logger: logger) { transaction in
+            var removal = Removal(partition: name, fromMicros: range?.from ?? 0, toMicros: range?.to ?? 0, action: "drop", rows: [:], bytesFreed: 0)
+            var first = Int64.max, last = Int64.min
+            for try await (project, count, from, to) in try await transaction.query(PostgresQuery(unsafeSQL: """
+                SELECT project_id, count(*)::bigint, vigil_us(min(occurred_at)), vigil_us(max(occurred_at)) FROM \(table) GROUP BY project_id
+                """), logger: logger).decode((Int64, Int64, Int64, Int64).self) {
+                removal.rows[project] = count
+                first = min(first, from)
+                last = max(last, to)
+            }
+            if range == nil, first <= last { (removal.fromMicros, removal.toMicros) = (first, last) }
+            for try await bytes in try await transaction.query(PostgresQuery(unsafeSQL: "SELECT pg_total_relation_size('\(table)')::bigint"), logger: logger).decode(Int64.self) {
+                removal.bytesFreed = bytes
+            }
+            try await transaction.query(PostgresQuery(unsafeSQL: "DROP TABLE \(table)"), logger: logger)
+            _ = try await EventLogWriter.appendInTransaction([event(for: removal)], on: transaction, knownPartitions: [], logger: logger)
+            return removal
+        }
+    }
+
+    /// Replaces partition `name` with a copy holding only the `kept` projects' rows
+    /// (`vigil_compact_event_partition`, under the log's lock), with its event, in one transaction.
+    static func compact(_ name: String, from: Int64, to: Int64, kept: [Int64], lockWaitMillis: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Removal {
+        try await connection.transaction(logger: logger) { transaction in
+            var removal = Removal(partition: name, fromMicros: from, toMicros: to, action: "compact", rows: [:], bytesFreed: 0)
+            for try await (projects, counts, bytes) in try await transaction.query("""
+                SELECT project_ids, row_counts, bytes_freed
+                FROM vigil_compact_event_partition(\(name), \(kept), \(AdvisoryLock.append), \(lockWaitMillis) * interval '1 millisecond')
+                """, logger: logger).decode(([Int64], [Int64], Int64).self) {
+                for (project, count) in zip(projects, counts) { removal.rows[project] = count }
+                removal.bytesFreed = bytes
+            }
+            _ = try await EventLogWriter.appendInTransaction([event(for: removal)], on: transaction, knownPartitions: [], logger: logger)
+            return removal
+        }
+    }
+
+    /// `name` quoted as an identifier, once it is known to be one of the log's partition names
+    /// (they come from the catalog, but are spliced into DDL).
+    static func partitionIdentifier(_ name: String) throws -> String {
+        guard name.hasPrefix("events_"), name.utf8.count <= 63,
+              name.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "_") })
+        else { throw VigilError(.invalidInput, "\(name) is not a partition of the log") }
+        return "\"\(name)\""
     }
 
     /// The `retention_applied` event of `removal`, in the instance project.

@@ -112,4 +112,83 @@ struct RetentionTests {
             }
         }
     }
+
+    @Test("a removal left half done (detached but not dropped, or still pending detach) is finished by the next pass, with its event")
+    func interrupted() async throws {
+        let test = try await TestDatabase.fresh("retentionhalf")
+        let project = try await test.withConnection { connection in
+            try await KeyStore.create(project: "alpha", role: .read, name: "", on: connection, logger: test.logger).projectID
+        }
+        let now = EventTime.nowMicros()
+        let events = (0..<50).map { index in
+            NewEvent(projectID: project, kind: .logRecord, occurredAtMicros: now - 45 * Self.day + Int64(index), dedupKey: Array("half-\(index)".utf8), body: Array("{}".utf8))
+        }
+        let name = try await test.withConnection { connection in
+            _ = try await EventLogWriter.append(events, on: connection, logger: test.logger)
+            var name = ""
+            for try await found in try await connection.query("SELECT vigil_ensure_event_partition(now() - interval '45 days')", logger: test.logger).decode(String.self) {
+                name = found
+            }
+            // A pass that stopped after its detach: the table is out of the log but still there.
+            try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE events DETACH PARTITION \(name)"), logger: test.logger)
+            return name
+        }
+        #expect(try await test.scalar("SELECT count(*) FROM vigil_event_partitions WHERE name = '\(name)'") == 0)
+        let report = try await test.withConnection { connection in
+            try await RetentionService.apply(on: connection, configuration: .init(), logger: test.logger)
+        }
+        #expect(report.removals.map(\.partition) == [name])
+        #expect(report.removals.first?.rows == [project: 50])
+        #expect(try await test.scalar("SELECT count(*) FROM pg_class WHERE relname = '\(name)'") == 0)
+        #expect(try await test.scalar("SELECT count(*) FROM events WHERE kind = 'retention_applied' AND body->>'partition' = '\(name)' AND (body->>'rows')::bigint = 50") == 1)
+    }
+
+    @Test("while a partition is removed, a reader holding the log does not stop appends: the detach waits for it, the appends do not")
+    func appendsFlowDuringRemoval() async throws {
+        let test = try await TestDatabase.fresh("retentionflow")
+        let project = try await test.withConnection { connection in
+            try await KeyStore.create(project: "alpha", role: .read, name: "", on: connection, logger: test.logger).projectID
+        }
+        let now = EventTime.nowMicros()
+        try await test.withConnection { connection in
+            _ = try await EventLogWriter.append([NewEvent(projectID: project, kind: .logRecord, occurredAtMicros: now - 45 * Self.day, dedupKey: [7], body: Array("{}".utf8))],
+                                                on: connection, logger: test.logger)
+        }
+        // A reader's open transaction has read the log: a plain DROP would wait for it while
+        // every append queued behind the drop's lock.
+        let reader = try await test.database.connect()
+        try await reader.query("BEGIN", logger: test.logger)
+        try await reader.query("SELECT count(*) FROM events", logger: test.logger)
+        var configuration = RetentionService.Configuration()
+        configuration.lockWait = .seconds(60)
+        let done = RemovalDone()
+        let removal = Task {
+            let report = try await test.withConnection { connection in
+                try await RetentionService.apply(on: connection, configuration: configuration, logger: test.logger)
+            }
+            await done.set()
+            return report
+        }
+        // Wait until the removal is waiting on the reader.
+        var waiting = false
+        for _ in 0..<1500 where !waiting {
+            waiting = try await test.scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%DETACH PARTITION%'") > 0
+            if !waiting { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        try #require(waiting, "the removal never waited on the reader")
+        try await test.withConnection { connection in
+            _ = try await EventLogWriter.append([NewEvent(projectID: project, kind: .logRecord, occurredAtMicros: EventTime.nowMicros(), dedupKey: [8], body: Array("{}".utf8))],
+                                                on: connection, logger: test.logger)
+        }
+        #expect(await done.value == false, "the append had to wait for the removal")
+        try await reader.query("COMMIT", logger: test.logger)
+        try await reader.close()
+        let report = try await removal.value
+        #expect(report.removals.count == 1)
+    }
+}
+
+private actor RemovalDone {
+    private(set) var value = false
+    func set() { value = true }
 }
