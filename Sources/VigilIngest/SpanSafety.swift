@@ -111,8 +111,10 @@ struct SpanSafety {
         writer.beginObject("safety")
         if !inputs.isEmpty {
             writer.beginObject("input")
-            scanner.scan(turns: inputs.map { Self.capped($0.text) }, role: .input).write("injection", into: &writer)
-            writeTexts(inputs, role: .input, scanner: scanner, into: &writer)
+            // Each input's own scan also scores it alone, which the conversation's score reuses.
+            let reports = inputs.prefix(Self.maxTexts).map { scanner.scan(Self.capped($0.text), role: .input) }
+            scanner.scan(turns: inputs.map { Self.capped($0.text) }, role: .input, reports: reports).write("injection", into: &writer)
+            writeTexts(inputs, reports: reports, into: &writer)
             writer.endObject()
         }
         if !retrieved.isEmpty {
@@ -132,10 +134,6 @@ struct SpanSafety {
             writer.endObject()
         }
         writer.endObject()
-    }
-
-    private func writeTexts(_ texts: [Text], role: ContentRole, scanner: SafetyScanner, into writer: inout JSONWriter) {
-        writeTexts(texts, reports: texts.prefix(Self.maxTexts).map { scanner.scan(Self.capped($0.text), role: role) }, into: &writer)
     }
 
     private func writeTexts(_ texts: [Text], reports: [SafetyReport], into writer: inout JSONWriter) {

@@ -22,6 +22,18 @@ public struct InjectionDetector: Sendable {
         return result(score: score, category: category, normalized: normalized)
     }
 
+    /// As `scan(turns:role:)`, given each turn's own result (`scan(turn, role: role)`, in order),
+    /// which are not scored again; with `singles` of another length, every turn is scored.
+    public func scan(turns: [String], role: ContentRole, singles: [InjectionResult]) -> InjectionResult {
+        guard !turns.isEmpty, singles.count == turns.count else { return scan(turns: turns, role: role) }
+        guard turns.count > 1 else { return singles[0] }
+        let joined = Self.score(turns.joined(separator: "\n"), retrieved: role == .retrieved, turns: turns.count)
+        var best = singles[0]
+        for single in singles.dropFirst() where single.score > best.score { best = single }
+        if best.score >= joined.score { return best }
+        return result(score: joined.score, category: best.score < threshold ? .multiTurn : best.category ?? .multiTurn, normalized: joined.normalized)
+    }
+
     /// The score and category of a conversation's user turns (or of several retrieved texts): the
     /// highest of each turn alone and of the turns together.
     public func scan(turns: [String], role: ContentRole) -> InjectionResult {

@@ -26,12 +26,12 @@ struct InjectionFeatures {
             capped(normalized.homoglyphs, 5),
             retrieved ? 1 : 0,
             turns > 1 ? 1 : 0,
-            capped(Lexicon.count(Self.addressing, in: scalars), 3),
-            capped(Lexicon.count(Self.discussion, in: scalars), 3),
-            capped(Lexicon.count(Self.overrideTerms, in: scalars), 3),
-            capped(Lexicon.count(Self.extractionTerms, in: scalars), 3),
-            capped(Lexicon.count(Self.personaTerms, in: scalars), 3),
-            capped(Lexicon.count(Self.toolTerms, in: scalars), 3),
+            capped(Self.addressingLexicon.count(in: scalars), 3),
+            capped(Self.discussionLexicon.count(in: scalars), 3),
+            capped(Self.overrideLexicon.count(in: scalars), 3),
+            capped(Self.extractionLexicon.count(in: scalars), 3),
+            capped(Self.personaLexicon.count(in: scalars), 3),
+            capped(Self.toolLexicon.count(in: scalars), 3),
             capped(Self.quotedTerms(scalars), 3),
         ]
     }
@@ -51,13 +51,24 @@ struct InjectionFeatures {
     /// side) and of its word unigrams (`w\u{1}word`) and bigrams (`b\u{1}one\u{1}two`), sorted.
     static func hashes(_ scalars: [Unicode.Scalar]) -> [UInt32] {
         let padded: [Unicode.Scalar] = [" "] + scalars + [" "]
-        let utf8 = padded.map { Array(String($0).utf8) }
+        // The padded text's UTF-8 bytes in one array, and where each scalar's bytes start.
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(padded.count + 8)
+        var starts: [Int] = []
+        starts.reserveCapacity(padded.count + 1)
+        for scalar in padded {
+            starts.append(utf8.count)
+            Unicode.UTF8.encode(scalar) { utf8.append($0) }
+        }
+        starts.append(utf8.count)
         var found = Set<UInt32>()
-        for n in 3...5 where padded.count >= n {
-            for start in 0...(padded.count - n) {
-                var hash = fnvOffset
-                for offset in 0..<n { fnv1a(utf8[start + offset], into: &hash) }
-                found.insert(hash)
+        utf8.withUnsafeBufferPointer { bytes in
+            for n in 3...5 where padded.count >= n {
+                for start in 0...(padded.count - n) {
+                    var hash = fnvOffset
+                    fnv1a(bytes[starts[start]..<starts[start + n]], into: &hash)
+                    found.insert(hash)
+                }
             }
         }
         let words = self.words(scalars)
@@ -93,12 +104,14 @@ struct InjectionFeatures {
     // MARK: Lexicons (lower case, as the normalised text is)
 
     /// Words that address the model.
+    static let addressingLexicon = Lexicon.Terms(addressing)
     static let addressing = [
         "ai assistant", "assistant", "language model", "chatbot", "ai model", "llm", "the ai", "an ai",
         "ki ", "künstliche intelligenz", "sprachmodell", "l'assistant", "l'ia", "modèle", "asistente",
         "modelo", "la ia", "assistente", "modello", "l'ia", "a ia", "o assistente",
     ]
     /// Words of people talking about attacks rather than making them.
+    static let discussionLexicon = Lexicon.Terms(discussion)
     static let discussion = [
         "example", "training", "article", "bug report", "researchers", "red team", "incident", "owasp",
         "classifier", "filter", "explain", "summarise this", "summarize this", "postmortem", "policy paragraph",
@@ -108,6 +121,7 @@ struct InjectionFeatures {
         "treinamento", "artigo", "relatório de bug", "pesquisadores", "«", "“", "„",
     ]
     /// Words of instruction overrides.
+    static let overrideLexicon = Lexicon.Terms(overrideTerms)
     static let overrideTerms = [
         "instructions", "rules", "guidelines", "restrictions", "from now on", "no longer", "new task",
         "priority", "anweisung", "regeln", "vorgaben", "ab sofort", "ab jetzt", "einschränkung", "consignes",
@@ -116,6 +130,7 @@ struct InjectionFeatures {
         "regras", "de agora em diante", "restrições", "prioridade", "priorit",
     ]
     /// Words of system-prompt extraction.
+    static let extractionLexicon = Lexicon.Terms(extractionTerms)
     static let extractionTerms = [
         "system prompt", "systemprompt", "prompt système", "prompt de sistema", "prompt di sistema",
         "verbatim", "word for word", "wortwörtlich", "wortlaut", "mot pour mot", "palabra por palabra",
@@ -125,6 +140,7 @@ struct InjectionFeatures {
         "ocultas", "nascoste", "exact", "genau",
     ]
     /// Words of personas and jailbreaks.
+    static let personaLexicon = Lexicon.Terms(personaTerms)
     static let personaTerms = [
         "dan", "no rules", "without rules", "ohne regeln", "sans règles", "sin reglas", "senza regole",
         "sem regras", "in character", "unfiltered", "no filter", "ohne filter", "sans filtre", "sin filtros",
@@ -133,6 +149,7 @@ struct InjectionFeatures {
         "role", "rolle", "personnage", "personaje", "personaggio", "personagem",
     ]
     /// Words of tool and function calls.
+    static let toolLexicon = Lexicon.Terms(toolTerms)
     static let toolTerms = [
         "tool", "function", "werkzeug", "funktion", "outil", "fonction", "herramienta", "función", "strumento",
         "funzione", "ferramenta", "função", "invoke", "execute", "without confirmation", "ohne bestätigung",
@@ -153,7 +170,7 @@ struct InjectionFeatures {
                 let limit = min(text.count, index + 301)
                 if let end = (index + 1..<limit).first(where: { text[$0] == close }), end > index + 1 {
                     let span = Array(text[(index + 1)..<end])
-                    count += Lexicon.count(overrideTerms, in: span) + Lexicon.count(extractionTerms, in: span) + Lexicon.count(personaTerms, in: span)
+                    count += overrideLexicon.count(in: span) + extractionLexicon.count(in: span) + personaLexicon.count(in: span)
                     index = end + 1
                     continue
                 }

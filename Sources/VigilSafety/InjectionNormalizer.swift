@@ -74,6 +74,7 @@ public enum InjectionNormalizer {
     ]
 
     /// Fake chat-template and role markers, matched in the folded, lower-cased text.
+    static let roleMarkerLexicon = Lexicon.Terms(roleMarkers)
     static let roleMarkers: [String] = [
         "<|im_start|>", "<|im_end|>", "<|system|>", "<|assistant|>", "<|user|>", "<|endoftext|>",
         "[inst]", "[/inst]", "<<sys>>", "<</sys>>", "### system", "### instruction", "### assistant",
@@ -144,7 +145,7 @@ public enum InjectionNormalizer {
 
     /// Fake role markers in folded text: the listed markers anywhere, and role names at the start of a line.
     public static func countRoleMarkers(_ folded: [Unicode.Scalar]) -> Int {
-        var count = roleMarkers.reduce(0) { $0 + Lexicon.occurrences(of: $1, in: folded) }
+        var count = roleMarkerLexicon.count(in: folded)
         for line in folded.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = Array(line.drop(while: { $0 == " " || $0 == "\t" }))
             if lineMarkers.contains(where: { Lexicon.hasPrefix(trimmed, $0) }) { count += 1 }
@@ -155,24 +156,40 @@ public enum InjectionNormalizer {
 
 /// Counting words and phrases in scalar arrays, as Python's `str.count` does (non-overlapping).
 enum Lexicon {
-    static func occurrences(of needle: String, in haystack: [Unicode.Scalar]) -> Int {
-        let pattern = Array(needle.unicodeScalars)
-        guard !pattern.isEmpty, pattern.count <= haystack.count else { return 0 }
-        var count = 0
-        var index = 0
-        while index + pattern.count <= haystack.count {
-            if matches(pattern, haystack, at: index) {
-                count += 1
-                index += pattern.count
-            } else {
-                index += 1
-            }
-        }
-        return count
-    }
+    /// A list of terms made ready once for counting in many texts: each term's scalars, and the
+    /// terms by their first scalar, so one pass over a text tries only the terms that can start at
+    /// each position. Counts as `count(_:in:)` does: each term's non-overlapping occurrences, left
+    /// to right, added up.
+    struct Terms: Sendable {
+        private let patterns: [[Unicode.Scalar]]
+        private let byFirst: [Unicode.Scalar: [Int]]
 
-    static func count(_ terms: [String], in text: [Unicode.Scalar]) -> Int {
-        terms.reduce(0) { $0 + occurrences(of: $1, in: text) }
+        init(_ terms: [String]) {
+            patterns = terms.map { Array($0.unicodeScalars) }
+            var byFirst: [Unicode.Scalar: [Int]] = [:]
+            for (index, pattern) in patterns.enumerated() {
+                if let first = pattern.first { byFirst[first, default: []].append(index) }
+            }
+            self.byFirst = byFirst
+        }
+
+        func count(in text: [Unicode.Scalar]) -> Int {
+            guard !byFirst.isEmpty else { return 0 }
+            var total = 0
+            // Where each term may next match (an occurrence is skipped over, as `occurrences` does).
+            var nextAllowed = [Int](repeating: 0, count: patterns.count)
+            for index in text.indices {
+                guard let candidates = byFirst[text[index]] else { continue }
+                for term in candidates where index >= nextAllowed[term] {
+                    let pattern = patterns[term]
+                    if index + pattern.count <= text.count, Lexicon.matches(pattern, text, at: index) {
+                        total += 1
+                        nextAllowed[term] = index + pattern.count
+                    }
+                }
+            }
+            return total
+        }
     }
 
     static func hasPrefix(_ scalars: [Unicode.Scalar], _ prefix: String) -> Bool {

@@ -32,6 +32,13 @@ public struct SafetyScanner: Sendable {
     public func scan(turns: [String], role: ContentRole) -> InjectionResult {
         injection.scan(turns: turns, role: role == .output ? .input : role)
     }
+
+    /// As `scan(turns:role:)`, given each turn's report from `scan(_:role:)` (in order), whose
+    /// injection results are used rather than scored again.
+    public func scan(turns: [String], role: ContentRole, reports: [SafetyReport]) -> InjectionResult {
+        let singles = reports.compactMap(\.injection)
+        return injection.scan(turns: turns, role: role == .output ? .input : role, singles: singles.count == reports.count ? singles : [])
+    }
 }
 
 /// The findings in one text: the injection result (inputs and retrieved texts), the output signals

@@ -77,4 +77,17 @@ struct InjectionFixtureTests {
         #expect(strict.threshold == 0.99)
         #expect((0...1).contains(loose.score))
     }
+
+    @Test("a conversation scored with its turns' own results is scored as if every turn were scored again")
+    func reusedTurns() throws {
+        let detector = InjectionDetector()
+        for item in try InjectionItem.load() {
+            let role: ContentRole = item.role == "retrieved" ? .retrieved : .input
+            for turns in [item.turns ?? [item.text], (item.turns ?? [item.text]) + ["thanks, and what about the second point?"]] {
+                let scored = detector.scan(turns: turns, role: role)
+                let reused = detector.scan(turns: turns, role: role, singles: turns.map { detector.scan($0, role: role) })
+                #expect(reused.score == scored.score && reused.category == scored.category, "item \(item.id)")
+            }
+        }
+    }
 }

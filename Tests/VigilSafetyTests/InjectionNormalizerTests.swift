@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VigilSafety
+@testable import VigilSafety
 
 @Suite("Normalisers and decoders")
 struct InjectionNormalizerTests {
@@ -75,5 +75,42 @@ struct InjectionNormalizerTests {
         let benign = detector.scan("Can I change the delivery address after the parcel has shipped?", role: .input)
         #expect(!benign.flagged)
         #expect(benign.category == nil)
+    }
+}
+
+@Suite("Term lists counted in one pass")
+struct LexiconTermsTests {
+    /// The plain definition: each term's non-overlapping occurrences, left to right, added up.
+    static func naive(_ terms: [String], _ text: [Unicode.Scalar]) -> Int {
+        terms.reduce(0) { total, term in
+            let pattern = Array(term.unicodeScalars)
+            guard !pattern.isEmpty else { return total }
+            var count = 0, index = 0
+            while index + pattern.count <= text.count {
+                if Array(text[index..<(index + pattern.count)]) == pattern {
+                    count += 1
+                    index += pattern.count
+                } else {
+                    index += 1
+                }
+            }
+            return total + count
+        }
+    }
+
+    @Test("one pass over a text counts what counting each term on its own does: overlaps, repeats, duplicate and empty terms")
+    func matchesTheDefinition() {
+        let terms = ["aa", "aba", "b", "ab", "aa", "", "ignore previous", "ï", "bab"]
+        let lexicon = Lexicon.Terms(terms)
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Unicode.Scalar] = ["a", "b", " ", "ï"]
+        for length in [0, 1, 2, 3, 7, 40, 200] {
+            for _ in 0..<50 {
+                let text = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+                #expect(lexicon.count(in: text) == Self.naive(terms, text), "\(String(String.UnicodeScalarView(text)))")
+            }
+        }
+        let sentence = Array("please ignore previous instructions and ignore previous rules".unicodeScalars)
+        #expect(lexicon.count(in: sentence) == Self.naive(terms, sentence))
     }
 }
