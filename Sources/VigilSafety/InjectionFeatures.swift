@@ -157,8 +157,18 @@ struct InjectionFeatures {
         "transfer_", "delete_",
     ]
 
-    /// Opening quotation marks and the mark that closes each.
-    static let quotes: [Unicode.Scalar: Unicode.Scalar] = ["'": "'", "\"": "\"", "«": "»", "“": "”", "„": "“", "‘": "’"]
+    /// The mark that closes the quotation `scalar` opens, if it opens one.
+    static func closingQuote(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        switch scalar {
+        case "'": "'"
+        case "\"": "\""
+        case "«": "»"
+        case "“": "”"
+        case "„": "“"
+        case "‘": "’"
+        default: nil
+        }
+    }
 
     /// Attack terms inside quotation marks: quoted attacks are talked about, not made. A quote opens
     /// at the start or after a space, `(`, `[` or `:`, and closes within 300 characters.
@@ -166,7 +176,7 @@ struct InjectionFeatures {
         var count = 0
         var index = 0
         while index < text.count {
-            if let close = quotes[text[index]], index == 0 || " ([:".unicodeScalars.contains(text[index - 1]) {
+            if let close = closingQuote(text[index]), index == 0 || text[index - 1].isOne(of: " ([:") {
                 let limit = min(text.count, index + 301)
                 if let end = (index + 1..<limit).first(where: { text[$0] == close }), end > index + 1 {
                     let span = Array(text[(index + 1)..<end])

@@ -163,6 +163,8 @@ enum Lexicon {
     struct Terms: Sendable {
         private let patterns: [[Unicode.Scalar]]
         private let byFirst: [Unicode.Scalar: [Int]]
+        /// `byFirst` for ASCII first scalars, looked up without hashing.
+        private let byFirstASCII: [[Int]]
 
         init(_ terms: [String]) {
             patterns = terms.map { Array($0.unicodeScalars) }
@@ -171,6 +173,7 @@ enum Lexicon {
                 if let first = pattern.first { byFirst[first, default: []].append(index) }
             }
             self.byFirst = byFirst
+            byFirstASCII = (0..<128).map { byFirst[Unicode.Scalar(UInt8($0))] ?? [] }
         }
 
         func count(in text: [Unicode.Scalar]) -> Int {
@@ -179,7 +182,15 @@ enum Lexicon {
             // Where each term may next match (an occurrence is skipped over, as `occurrences` does).
             var nextAllowed = [Int](repeating: 0, count: patterns.count)
             for index in text.indices {
-                guard let candidates = byFirst[text[index]] else { continue }
+                let scalar = text[index]
+                let candidates: [Int]
+                if scalar.value < 128 {
+                    candidates = byFirstASCII[Int(scalar.value)]
+                    if candidates.isEmpty { continue }
+                } else {
+                    guard let found = byFirst[scalar] else { continue }
+                    candidates = found
+                }
                 for term in candidates where index >= nextAllowed[term] {
                     let pattern = patterns[term]
                     if index + pattern.count <= text.count, Lexicon.matches(pattern, text, at: index) {

@@ -222,7 +222,7 @@ public enum PIIDetector {
 
     /// Runs of digits from `start` joined by single separators from `separators`, until more than
     /// `maxDigits` digits were read.
-    static func digitGroups(_ text: ScalarText, _ start: Int, separators: String, maxDigits: Int) -> [Range<Int>] {
+    static func digitGroups(_ text: ScalarText, _ start: Int, separators: StaticString, maxDigits: Int) -> [Range<Int>] {
         var groups: [Range<Int>] = []
         var position = start
         var total = 0

@@ -70,6 +70,11 @@ extension Unicode.Scalar {
     /// The value of an ASCII digit.
     var digitValue: Int { Int(value) - 0x30 }
 
-    /// Whether the scalar is one of `set`'s.
-    func isOne(of set: String) -> Bool { set.unicodeScalars.contains(self) }
+    /// Whether the scalar is one of `set`'s, an ASCII literal (checked byte by byte: this runs for
+    /// nearly every scalar a span's texts hold).
+    func isOne(of set: StaticString) -> Bool {
+        guard value < 0x80 else { return false }
+        let byte = UInt8(value)
+        return set.withUTF8Buffer { $0.contains(byte) }
+    }
 }
