@@ -65,6 +65,8 @@ bench: test-deps release
 	  echo; \
 	  Tests/e2e/.venv-proto/bin/python Benchmarks/flood_bench.py --url "$$url" --vigil .build/release/vigil; \
 	  echo; \
+	  Tests/e2e/.venv-proto/bin/python Benchmarks/retention_bench.py --url "$$url" --vigil .build/release/vigil; \
+	  echo; \
 	  Tests/e2e/.venv-proto/bin/python Benchmarks/anomaly_bench.py
 
 protos:
