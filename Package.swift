@@ -258,6 +258,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "VigilAppTests",
+            dependencies: ["VigilApp", "VigilAlerting", "VigilCore", "VigilDrift", "VigilEventLog", "VigilHTTP", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "VigilProcessorsTests",
             dependencies: [
                 "VigilCore", "VigilEventLog", "VigilProcessors", "VigilStats", "VigilTestSupport", "VigilProjections", "VigilQueries",

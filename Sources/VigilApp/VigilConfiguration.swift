@@ -124,32 +124,33 @@ public struct VigilConfiguration: Sendable {
         configuration.http.spendRefreshSeconds = try env.integer("VIGIL_SPEND_REFRESH_SECONDS", default: configuration.http.spendRefreshSeconds, range: 1...3600)
         configuration.appender.maxBatchEvents = try env.integer("VIGIL_APPEND_MAX_BATCH", default: configuration.appender.maxBatchEvents, range: 1...1_000_000)
         configuration.appender.maxQueuedEvents = try env.integer("VIGIL_APPEND_QUEUE", default: configuration.appender.maxQueuedEvents, range: 1...100_000_000)
-        let waitMillis = try env.integer("VIGIL_APPEND_MAX_WAIT_MS", default: 1, range: 0...10_000)
+        let waitMillis = try env.integer("VIGIL_APPEND_MAX_WAIT_MS", default: Self.milliseconds(configuration.appender.maxBatchWait), range: 0...10_000)
         configuration.appender.maxBatchWait = .milliseconds(waitMillis)
-        let deadlineMillis = try env.integer("VIGIL_APPEND_COMMIT_DEADLINE_MS", default: 30_000, range: 100...600_000)
+        let deadlineMillis = try env.integer("VIGIL_APPEND_COMMIT_DEADLINE_MS", default: Self.milliseconds(configuration.appender.commitDeadline), range: 100...600_000)
         configuration.appender.commitDeadline = .milliseconds(deadlineMillis)
         if let only = env["VIGIL_ONLY"], !only.isEmpty { configuration.only = only }
         if let prices = env["VIGIL_PRICES_FILE"], !prices.isEmpty { configuration.processing.pricesFile = prices }
         if let shipped = env["VIGIL_SHIPPED_PRICES"], !shipped.isEmpty { configuration.processing.shippedPricesFile = shipped }
         configuration.processing.batchSize = try env.integer("VIGIL_PROCESSOR_BATCH", default: configuration.processing.batchSize, range: 1...1_000_000)
         configuration.processing.replayBatchSize = try env.integer("VIGIL_REPLAY_BATCH", default: configuration.processing.replayBatchSize, range: 1...1_000_000)
-        configuration.processing.pollInterval = .milliseconds(try env.integer("VIGIL_PROCESSOR_POLL_MS", default: 1000, range: 10...600_000))
+        configuration.processing.pollInterval = .milliseconds(try env.integer("VIGIL_PROCESSOR_POLL_MS", default: Self.milliseconds(configuration.processing.pollInterval), range: 10...600_000))
         configuration.keyCacheSeconds = try env.integer("VIGIL_KEY_CACHE_SECONDS", default: configuration.keyCacheSeconds, range: 0...3600)
         if let rules = env["VIGIL_RULES"], !rules.isEmpty {
             configuration.alerting.rulePaths = rules.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
         }
-        configuration.alerting.evaluator.interval = .seconds(try env.integer("VIGIL_EVALUATION_INTERVAL", default: 15, range: 1...86_400))
+        configuration.alerting.evaluator.interval = .seconds(try env.integer("VIGIL_EVALUATION_INTERVAL", default: Self.seconds(configuration.alerting.evaluator.interval), range: 1...86_400))
         if let external = env["VIGIL_EXTERNAL_URL"], !external.isEmpty { configuration.alerting.evaluator.externalURL = external }
         configuration.alerting.environment = environment
         configuration.retention.defaultDays = try env.integer("VIGIL_RETENTION_DAYS", default: configuration.retention.defaultDays, range: 1...3650)
-        configuration.retention.interval = .seconds(try env.integer("VIGIL_RETENTION_INTERVAL_SECONDS", default: 3600, range: 10...604_800))
-        let auditDays = try env.integer("VIGIL_AUDIT_RETENTION_DAYS", default: 400, range: 1...36_500)
+        configuration.retention.interval = .seconds(try env.integer("VIGIL_RETENTION_INTERVAL_SECONDS", default: Self.seconds(configuration.retention.interval), range: 10...604_800))
+        let auditDefault = configuration.retention.projections.first { $0.table == "audit_log" }?.days ?? 400
+        let auditDays = try env.integer("VIGIL_AUDIT_RETENTION_DAYS", default: auditDefault, range: 1...36_500)
         for index in configuration.retention.projections.indices where configuration.retention.projections[index].table == "audit_log" {
             configuration.retention.projections[index].days = auditDays
         }
-        configuration.drift.interval = .seconds(try env.integer("VIGIL_DRIFT_INTERVAL", default: 300, range: 1...86_400))
-        configuration.drift.currentWindow = .seconds(try env.integer("VIGIL_DRIFT_WINDOW", default: 3600, range: 60...31_536_000))
-        configuration.drift.referenceWindow = .seconds(try env.integer("VIGIL_DRIFT_REFERENCE", default: 7 * 86_400, range: 60...31_536_000))
+        configuration.drift.interval = .seconds(try env.integer("VIGIL_DRIFT_INTERVAL", default: Self.seconds(configuration.drift.interval), range: 1...86_400))
+        configuration.drift.currentWindow = .seconds(try env.integer("VIGIL_DRIFT_WINDOW", default: Self.seconds(configuration.drift.currentWindow), range: 60...31_536_000))
+        configuration.drift.referenceWindow = .seconds(try env.integer("VIGIL_DRIFT_REFERENCE", default: Self.seconds(configuration.drift.referenceWindow), range: 60...31_536_000))
         configuration.drift.maxValues = try env.integer("VIGIL_DRIFT_MAX_VALUES", default: configuration.drift.maxValues, range: 10_000...2_000_000_000)
         if let mode = env["VIGIL_REDACTION"], !mode.isEmpty {
             guard let parsed = RedactionPolicy.Mode(rawValue: mode.lowercased()) else {
@@ -171,6 +172,10 @@ public struct VigilConfiguration: Sendable {
         }
         return configuration
     }
+
+    /// A module's default duration in whole milliseconds or seconds, as its variable states it.
+    static func milliseconds(_ duration: Duration) -> Int { Int((duration / .milliseconds(1)).rounded()) }
+    static func seconds(_ duration: Duration) -> Int { Int((duration / .seconds(1)).rounded()) }
 
     /// Sets the listen address from `host:port` (or `:port`, or `[::1]:port`).
     public mutating func setListen(_ value: String, source: String) throws {

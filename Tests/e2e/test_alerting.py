@@ -825,7 +825,8 @@ def scenario_order(world: World) -> dict:
         return [(t["from"], t["to"]) for t in order.transitions("E2EOrder")] == [("inactive", "firing"), ("firing", "resolved")]
 
     wait_until(resolved, max(world.window_end + 20 - time.time(), 1), "E2EOrder to fire and resolve", interval=0.2)
-    time.sleep(2)  # the resolved notification is in the outbox (group_wait/group_interval 1s)
+    # The resolved notification reaches the outbox after group_wait/group_interval (1 s).
+    wait_until(lambda: len(order.outbox("e2e-late")) >= 2, 30, "the resolved notification in the outbox", interval=0.2)
     rows = order.outbox("e2e-late")
     assert [(row["alert_status"], row["status"]) for row in rows] == [("firing", "pending"), ("resolved", "pending")], rows
     fired = rfc3339_micros(order.transitions("E2EOrder")[0]["at"]) / 1e6
