@@ -82,8 +82,11 @@ def export_span(port: int, key: str, service: str) -> float:
     now = time.time_ns()
     body = {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": service}}]},
                                "scopeSpans": [{"spans": [{"traceId": random.randbytes(16).hex(), "spanId": random.randbytes(8).hex(),
-                                                          "name": "chat", "kind": 3, "startTimeUnixNano": str(now - 50_000_000),
-                                                          "endTimeUnixNano": str(now)}]}]}]}
+                                                          "name": "chat gpt-4o-mini", "kind": 3, "startTimeUnixNano": str(now - 50_000_000),
+                                                          "endTimeUnixNano": str(now),
+                                                          # An LLM call (rules watch LLM calls unless they say otherwise).
+                                                          "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+                                                                         {"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4o-mini"}}]}]}]}]}
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("POST", "/v1/traces", body=json.dumps(body), headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"})
     response = conn.getresponse()
@@ -188,7 +191,7 @@ def evaluation_phase(args, workdir: Path, stamp: str) -> dict:
                             sketch.add(rng.lognormvariate(6.5, 0.5))
                         yield (f"{project}\t{stamp_of(minute * 1_000_000)}\t{service}\t{model}\tchat\tok\t{sketch.count}\t0\t0\t"
                                f"\\\\x{sketch.encode().hex()}\t\\\\x{Sketch().encode().hex()}\t{100 * sketch.count}\t{20 * sketch.count}\t"
-                               f"{Decimal(sketch.count) / 1000}\t0\n")
+                               f"{Decimal(sketch.count) / 1000}\t0\tllm\n")
 
         copied = copy_into(url, f"rollup_minute ({ROLLUP_COLUMNS})", rows())
         print(f"2. Evaluation: {args.rules:,} rules by service and model over {copied:,} minute rows "

@@ -62,8 +62,10 @@ from ingest_bench import (  # noqa: E402  (shared helpers of the foundation benc
 
 REPO = Path(__file__).resolve().parent.parent
 EVENT_COLUMNS = "project_id, seq, kind, occurred_at, received_at, dedup_key, body"
+# Every row is of LLM calls (`kind` 'llm', migration 0020), which the summary and the rules read
+# by default; the column's default, 'other', would leave them nothing to read.
 ROLLUP_COLUMNS = ("project_id, minute, service, model, operation, status, count, errors, skewed, "
-                  "latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced")
+                  "latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced, kind")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1025,7 +1027,7 @@ class RollupRows:
                         acc[7] += unpriced
                     cost = str(cost)
                     yield (f"{pid}\t{when}\t{service}\t{model[3]}\tchat\tok\t{count}\t{errors}\t0\t"
-                           f"\\\\x{latency}\t\\\\x{ttft}\t{tin}\t{tout}\t{cost}\t{unpriced}\n")
+                           f"\\\\x{latency}\t\\\\x{ttft}\t{tin}\t{tout}\t{cost}\t{unpriced}\tllm\n")
 
     def tier_lines(self, tier: int):
         """Rows of rollup_ten_minute (tier 600), rollup_hour (3600) or rollup_day (86400): the merges of the minute rows."""
@@ -1041,7 +1043,7 @@ class RollupRows:
             for index, times in ttft.items():
                 merged_ttft.merge(ttft_pool[index], times)
             yield (f"{self.project_id}\t{stamp(bucket * 1_000_000)}\t{SERVICES[s]}\t{MODELS[k][3]}\tchat\tok\t{count}\t{errors}\t0\t"
-                   f"\\\\x{merged.encode().hex()}\t\\\\x{merged_ttft.encode().hex()}\t{tin}\t{tout}\t{cost}\t{unpriced}\n")
+                   f"\\\\x{merged.encode().hex()}\t\\\\x{merged_ttft.encode().hex()}\t{tin}\t{tout}\t{cost}\t{unpriced}\tllm\n")
 
     def _ttft_sketches(self):
         return [entry[2] for entry in self.ttft]

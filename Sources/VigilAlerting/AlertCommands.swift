@@ -48,13 +48,15 @@ public struct AlertCommands: Sendable {
         writer.endObject()
         let body = writer.bytes
         return try await executor.inTransaction(logger: logger) { transaction in
+            var inForce = false
             for try await _ in try await transaction.query("""
                 SELECT 1 FROM silences WHERE project_id = \(projectID) AND id = \(id) AND ends_at > vigil_ts(\(nowMicros)) FOR UPDATE
                 """, logger: logger) {
-                _ = try await append(.silenceExpired, projectID: projectID, body: body, on: transaction)
-                return true
+                inForce = true
             }
-            return false
+            guard inForce else { return false }
+            _ = try await append(.silenceExpired, projectID: projectID, body: body, on: transaction)
+            return true
         }
     }
 

@@ -39,6 +39,7 @@ extension AlertEvaluator {
             projects.append(row)
         }
         let reader = RollupReader(executor: connection, logger: logger)
+        let reads = CycleReads(reader: reader)
         let drift = DriftStore(executor: connection, logger: logger)
         let budgets = BudgetStore(executor: connection, logger: logger)
         var readings: [Reading] = []
@@ -48,7 +49,7 @@ extension AlertEvaluator {
             var failure: String?
             for (projectID, projectName) in projects where rule.scope.includes(project: projectName) {
                 do {
-                    let series = try await rule.values(projectID: projectID, nowMicros: now.micros, reader: reader, drift: drift, budgets: budgets)
+                    let series = try await rule.values(projectID: projectID, nowMicros: now.micros, reads: reads, drift: drift, budgets: budgets)
                     let baselines = try await rule.baselines(projectID: projectID, nowMicros: now.micros, reader: reader)
                     readings.append(Reading(projectID: projectID, projectName: projectName, rule: rule, series: series, baselines: baselines))
                 } catch {
@@ -94,22 +95,25 @@ extension AlertEvaluator {
         func step(_ key: AlertKey, _ alert: Alert, value: Double?, breaching: Bool) {
             var alert = alert
             let before = alert
-            if let transition = alert.step(now: now, value: value, breaching: breaching) {
-                transitions.append((key, alert, transition))
-            }
+            let transition = alert.step(now: now, value: value, breaching: breaching)
+            // A series that had no alert and stays quiet leaves nothing to keep (no row means
+            // inactive): most series of a large rule set, and no reason to remember them.
+            if transition == nil, alert.state == .inactive, alerts[key] == nil { return }
+            if let transition { transitions.append((key, alert, transition)) }
             if alert != before { changed.insert(key) }
             alerts[key] = alert
         }
 
+        // The alerts with a state that a series of this cycle stepped.
         var seen: Set<AlertKey> = []
         for reading in readings {
             for (series, values) in reading.series {
                 var labels = reading.rule.alertLabels(series: series)
                 labels["project"] = reading.projectName
                 let key = AlertKey(projectID: reading.projectID, rule: reading.rule.name, fingerprint: labels.fingerprintHex)
-                seen.insert(key)
                 let (value, breaching) = reading.rule.condition(values: values, baseline: reading.baselines[series])
                 step(key, alerts[key] ?? Alert(rule: reading.rule, labels: labels), value: value, breaching: breaching)
+                if alerts[key] != nil { seen.insert(key) }
             }
         }
         // Series without data this time: their alerts see no value and stop breaching.

@@ -18,17 +18,17 @@ extension AlertRule {
     /// The value of the rule's metric in each series (one per value of the `by` labels) over the
     /// window ending at `nowMicros` (its minutes as `EvaluationWindow` says), one value per window
     /// in `windows` order (nil without data).
-    func values(projectID: Int64, nowMicros: Int64, reader: RollupReader, drift: DriftStore, budgets: BudgetStore) async throws -> [LabelSet: [Double?]] {
+    func values(projectID: Int64, nowMicros: Int64, reads: CycleReads, drift: DriftStore, budgets: BudgetStore) async throws -> [LabelSet: [Double?]] {
         if [.driftPSIMean, .driftPSIMax, .driftFlag].contains(metric) {
             return try await driftValues(projectID: projectID, nowMicros: nowMicros, drift: drift)
         }
         if metric == .budgetBurn {
-            return try await budgetBurnValues(projectID: projectID, nowMicros: nowMicros, reader: reader, budgets: budgets)
+            return try await budgetBurnValues(projectID: projectID, nowMicros: nowMicros, reader: reads.reader, budgets: budgets)
         }
         var series: [LabelSet: [Double?]] = [:]
         for (position, window) in windows.enumerated() {
             let minutes = EvaluationWindow(length: window, nowMicros: nowMicros)
-            let groups = try await reader.summary(
+            let groups = try await reads.summary(
                 projectID: projectID, fromMicros: minutes.fromMicros, toMicros: minutes.toMicros,
                 service: filter[.service]?.only, model: filter[.model]?.only, kind: kind, groupBy: rollupDimensions
             )
