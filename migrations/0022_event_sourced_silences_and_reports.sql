@@ -12,7 +12,7 @@ DECLARE
     s record;
     stored bigint;
 BEGIN
-    FOR s IN SELECT * FROM silences ORDER BY project_id, id LOOP
+    FOR s IN SELECT * FROM silences ORDER BY project_id, id DESC LOOP  -- ids are negated: oldest first
         PERFORM vigil_ensure_event_partition(s.created_at);
         stored := nextval('event_seq');
         INSERT INTO events (project_id, seq, kind, occurred_at, received_at, dedup_key, body)
