@@ -16,8 +16,6 @@ public struct AuditProcessor: Processor {
     /// The audit trail.
     public var projectionTables: [String] { ["audit_log"] }
 
-    /// Nothing to read outside the transaction.
-    public func read(after: Int64, through: Int64, on connection: PostgresConnection, logger: Logger) async throws {}
 
     /// Copies the batch's audit events into `audit_log` (a row already there is left alone).
     public func apply(_ batch: ProcessorBatch, input: Void, on transaction: PostgresConnection, logger: Logger) async throws {

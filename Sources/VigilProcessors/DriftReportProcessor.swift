@@ -19,8 +19,6 @@ public struct DriftReportProcessor: Processor {
     /// The stored drift reports.
     public var projectionTables: [String] { [DriftReportProjection.table] }
 
-    /// Nothing to read outside the transaction.
-    public func read(after: Int64, through: Int64, on connection: PostgresConnection, logger: Logger) async throws {}
 
     /// Projects the batch's drift reports (`DriftReportProjection`).
     public func apply(_ batch: ProcessorBatch, input: Void, on transaction: PostgresConnection, logger: Logger) async throws {

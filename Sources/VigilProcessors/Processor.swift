@@ -24,6 +24,12 @@ public protocol Processor: Sendable {
     func rolledBack()
 }
 
+extension Processor where Input == Void {
+    /// Processors that read nothing ahead (their `apply` is one statement over the batch's range)
+    /// have nothing to read.
+    public func read(after: Int64, through: Int64, on connection: PostgresConnection, logger: Logger) async throws {}
+}
+
 extension Processor {
     /// Processors without memory of their own have nothing to do.
     public func committed(_ batch: ProcessorBatch) {}

@@ -19,8 +19,6 @@ public struct SilenceProcessor: Processor {
     /// The silences.
     public var projectionTables: [String] { [SilenceProjection.table] }
 
-    /// Nothing to read outside the transaction.
-    public func read(after: Int64, through: Int64, on connection: PostgresConnection, logger: Logger) async throws {}
 
     /// Projects the batch's silences (`SilenceProjection`).
     public func apply(_ batch: ProcessorBatch, input: Void, on transaction: PostgresConnection, logger: Logger) async throws {
