@@ -66,12 +66,11 @@ public struct AlertCommands: Sendable {
         let nowMicros = EventTime.nowMicros()
         // Two identical commands in one microsecond are two events, not a retried one.
         let key = ContentKey.make(kind: kind, body: body + Array(UUID().uuidString.utf8))
-        let (outcome, _) = try await EventLogWriter.appendInTransaction(
-            [NewEvent(projectID: projectID, kind: kind, occurredAtMicros: nowMicros, dedupKey: key, body: body)],
-            on: transaction, knownPartitions: [], logger: logger)
-        guard outcome.inserted == 1 else { throw VigilError(.unavailable, "the silence was not stored", retryAfterSeconds: 1) }
-        try await SilenceProjection.apply(after: outcome.lastSeq - 1, through: outcome.lastSeq, on: transaction, logger: logger)
-        return outcome.lastSeq
+        guard let seq = try await EventLogWriter.appendOne(
+            NewEvent(projectID: projectID, kind: kind, occurredAtMicros: nowMicros, dedupKey: key, body: body), on: transaction, logger: logger
+        ) else { throw VigilError(.unavailable, "the silence was not stored", retryAfterSeconds: 1) }
+        try await SilenceProjection.apply(after: seq - 1, through: seq, on: transaction, logger: logger)
+        return seq
     }
 
     /// Puts a pending or dead notification back in line to be sent now; false when there is none with `id`.

@@ -136,17 +136,14 @@ public struct DriftScheduler: Service {
             writer.int("current_to_us", current.toMicros)
             writer.raw("report", Array(json.utf8))
             writer.endObject()
-            let (outcome, _) = try await EventLogWriter.appendInTransaction(
-                [NewEvent(projectID: projectID, kind: .driftReport, occurredAtMicros: nowMicros, dedupKey: ContentKey.make(kind: .driftReport, body: writer.bytes), body: writer.bytes)],
-                on: transaction, knownPartitions: [], logger: logger
-            )
-            if outcome.inserted == 1 {
-                // The `drift_reports` processor owns the table; the report is projected now so the
-                // caller can show it, under the event's sequence number.
-                try await DriftReportProjection.apply(after: outcome.lastSeq - 1, through: outcome.lastSeq, on: transaction, logger: logger)
-                return outcome.lastSeq
-            }
-            throw VigilError(.unavailable, "the drift report was not stored", retryAfterSeconds: 1)
+            guard let seq = try await EventLogWriter.appendOne(
+                NewEvent(projectID: projectID, kind: .driftReport, occurredAtMicros: nowMicros, dedupKey: ContentKey.make(kind: .driftReport, body: writer.bytes), body: writer.bytes),
+                on: transaction, logger: logger
+            ) else { throw VigilError(.unavailable, "the drift report was not stored", retryAfterSeconds: 1) }
+            // The `drift_reports` processor owns the table; the report is projected now so the
+            // caller can show it, under the event's sequence number.
+            try await DriftReportProjection.apply(after: seq - 1, through: seq, on: transaction, logger: logger)
+            return seq
         }
     }
 }

@@ -32,6 +32,14 @@ public enum EventLogWriter {
         }
     }
 
+    /// Appends one of Vigil's own facts inside the caller's open transaction (which keeps the
+    /// append lock until it ends); returns its sequence number, or nil when the log already held
+    /// an event with its dedup key.
+    public static func appendOne(_ event: NewEvent, on connection: PostgresConnection, logger: Logger) async throws -> Int64? {
+        let (outcome, _) = try await appendInTransaction([event], on: connection, knownPartitions: [], logger: logger)
+        return outcome.inserted == 1 ? outcome.lastSeq : nil
+    }
+
     /// Appends `events` inside the caller's open transaction (which then holds the append lock
     /// until it ends). Returns the outcome and the days (since the epoch) whose partitions now exist.
     public static func appendInTransaction(

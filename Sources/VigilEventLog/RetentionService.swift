@@ -244,7 +244,7 @@ public struct RetentionService: Service {
                 removal.bytesFreed = bytes
             }
             try await transaction.query(PostgresQuery(unsafeSQL: "DROP TABLE \(table)"), logger: logger)
-            _ = try await EventLogWriter.appendInTransaction([event(for: removal)], on: transaction, knownPartitions: [], logger: logger)
+            _ = try await EventLogWriter.appendOne(event(for: removal), on: transaction, logger: logger)
             return removal
         }
     }
@@ -261,7 +261,7 @@ public struct RetentionService: Service {
                 for (project, count) in zip(projects, counts) { removal.rows[project] = count }
                 removal.bytesFreed = bytes
             }
-            _ = try await EventLogWriter.appendInTransaction([event(for: removal)], on: transaction, knownPartitions: [], logger: logger)
+            _ = try await EventLogWriter.appendOne(event(for: removal), on: transaction, logger: logger)
             return removal
         }
     }
