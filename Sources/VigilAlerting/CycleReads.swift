@@ -8,9 +8,6 @@ internal import VigilQueries
 final class CycleReads {
     /// The reader behind it (budget and baseline reads go straight to it).
     let reader: RollupReader
-    /// Summary reads made, and answered from an earlier read of the same cycle.
-    private(set) var reads = 0
-    private(set) var shared = 0
 
     private struct Key: Hashable {
         var projectID: Int64
@@ -33,12 +30,10 @@ final class CycleReads {
                  groupBy: [RollupReader.Dimension]) async throws -> [RollupReader.Group] {
         let key = Key(projectID: projectID, fromMicros: fromMicros, toMicros: toMicros, service: service, model: model, kind: kind, groupBy: groupBy)
         if let known = summaries[key] {
-            shared += 1
             return known
         }
         let groups = try await reader.summary(projectID: projectID, fromMicros: fromMicros, toMicros: toMicros, service: service, model: model,
                                               kind: kind, groupBy: groupBy)
-        reads += 1
         summaries[key] = groups
         return groups
     }
