@@ -130,6 +130,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "VigilCollector",
+            dependencies: [
+                "VigilCore", "VigilIngest", "VigilEventLog", "VigilQueries", "VigilSafety",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "VigilHTTPBase",
             dependencies: [
                 "VigilCore",
@@ -140,7 +149,7 @@ let package = Package(
         .target(
             name: "VigilHTTP",
             dependencies: [
-                "VigilCore", "VigilHTTPBase", "VigilIngest", "VigilEventLog", "VigilStats", "VigilAlerting", "VigilDashboards", "VigilQueries", "VigilDrift", "VigilProjections", "VigilSafety",
+                "VigilCore", "VigilHTTPBase", "VigilCollector", "VigilIngest", "VigilEventLog", "VigilStats", "VigilAlerting", "VigilDashboards", "VigilQueries", "VigilDrift", "VigilProjections", "VigilSafety",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -2,6 +2,7 @@ public import Hummingbird
 public import VigilCore
 public import VigilEventLog
 public import VigilHTTPBase
+public import VigilCollector
 
 /// Where a controller adds a route: `guards[.operateProject].post(...)` puts the route behind the
 /// auth middleware requiring that permission, so each route names the one permission it needs

@@ -9,6 +9,7 @@ public import VigilAlerting
 public import VigilSafety
 internal import Logging
 public import VigilHTTPBase
+public import VigilCollector
 
 /// Assembles every route with its guard: health and the OpenAPI document open, every other route
 /// behind the one `Permission` it needs (`Role.permissions` says which roles hold it), errors
@@ -51,9 +52,13 @@ public enum VigilRouter {
         public var budgetCache: BudgetSpendCache?
         /// The clock of budget periods and forecasts.
         public var now: @Sendable () -> Date
+        /// The keys' rate limits and spend quota, shared with any other collector of this
+        /// process (gRPC); one over `rollups` when not given.
+        public var limiter: RequestLimiter?
 
         /// Bundles the dependencies.
-        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet()), driftScheduler: DriftScheduler? = nil, dashboards: DashboardsController? = nil, readiness: Readiness = Readiness(), redaction: RedactionPolicies = RedactionPolicies(), retentionDays: Int = 30, budgetCache: BudgetSpendCache? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+        public init(appender: EventAppender, keys: KeyStore, reader: EventReader, rollups: RollupReader, traces: TraceReader, database: any QueryExecutor, registry: PrometheusCollectorRegistry, configuration: HTTPConfiguration, rules: RuleStore = RuleStore(RuleSet()), driftScheduler: DriftScheduler? = nil, dashboards: DashboardsController? = nil, readiness: Readiness = Readiness(), redaction: RedactionPolicies = RedactionPolicies(), retentionDays: Int = 30, budgetCache: BudgetSpendCache? = nil, now: @escaping @Sendable () -> Date = { Date() }, limiter: RequestLimiter? = nil) {
+            self.limiter = limiter
             self.budgetCache = budgetCache
             self.now = now
             self.readiness = readiness
@@ -89,12 +94,15 @@ public enum VigilRouter {
         router.get("/openapi.json") { _, _ in
             Response.json(OpenAPIDocument.json)
         }
-        let limiter = RequestLimiter(spend: SpendMeter(
+        let limiter = dependencies.limiter ?? RequestLimiter(spend: SpendMeter(
             rollups: dependencies.rollups, refreshInterval: .seconds(dependencies.configuration.spendRefreshSeconds), logger: Logger(label: "vigil.limits")
         ))
         let guards = RouteGuards(router: router, keys: dependencies.keys, appender: dependencies.appender, limiter: limiter)
-        OTLPController(appender: dependencies.appender, configuration: dependencies.configuration, redaction: dependencies.redaction, limiter: limiter)
-            .addRoutes(to: guards[.ingestTelemetry])
+        let intake = OTLPIntake(
+            appender: dependencies.appender, limits: dependencies.configuration.ingestLimits, maxInflatedBytes: dependencies.configuration.maxInflatedBytes,
+            redaction: dependencies.redaction, limiter: limiter
+        )
+        OTLPController(intake: intake, maxBodyBytes: dependencies.configuration.maxBodyBytes).addRoutes(to: guards[.ingestTelemetry])
         EvaluationsController(appender: dependencies.appender, maxBodyBytes: dependencies.configuration.maxBodyBytes, redaction: dependencies.redaction).addRoutes(to: guards[.ingestTelemetry])
         let drift = DriftStore(executor: dependencies.database, logger: Logger(label: "vigil.drift"))
         EmbeddingsController(appender: dependencies.appender, drift: drift, maxBodyBytes: dependencies.configuration.maxBodyBytes, redaction: dependencies.redaction).addRoutes(to: guards[.ingestTelemetry])
