@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
@@ -139,6 +142,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "VigilGRPC",
+            dependencies: [
+                "VigilCore", "VigilCollector", "VigilIngest", "VigilEventLog",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "VigilHTTPBase",
             dependencies: [
                 "VigilCore",
@@ -209,7 +224,7 @@ let package = Package(
         .target(
             name: "VigilApp",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTPBase", "VigilHTTP", "VigilIngest", "VigilProcessors", "VigilAlerting", "VigilWebUI", "VigilDashboards", "VigilQueries", "VigilDrift", "VigilSafety",
+                "VigilCore", "VigilEventLog", "VigilEmbeddedPostgres", "VigilHTTPBase", "VigilHTTP", "VigilCollector", "VigilGRPC", "VigilIngest", "VigilProcessors", "VigilAlerting", "VigilWebUI", "VigilDashboards", "VigilQueries", "VigilDrift", "VigilSafety",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -242,6 +257,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "VigilGRPCTests",
+            dependencies: [
+                "VigilCore", "VigilCollector", "VigilGRPC", "VigilEventLog", "VigilIngest", "VigilOTLPProto", "VigilSafety", "VigilTestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "VigilCoreTests",
             dependencies: ["VigilCore"],
             swiftSettings: swiftSettings
@@ -268,7 +297,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilAppTests",
-            dependencies: ["VigilApp", "VigilAlerting", "VigilCore", "VigilDrift", "VigilEventLog", "VigilHTTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["VigilApp", "VigilAlerting", "VigilCore", "VigilDrift", "VigilEventLog", "VigilHTTP", "VigilGRPC", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

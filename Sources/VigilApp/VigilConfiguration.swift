@@ -4,6 +4,7 @@ public import VigilAlerting
 internal import VigilCore
 public import VigilEventLog
 public import VigilHTTP
+public import VigilGRPC
 internal import VigilIngest
 internal import VigilProcessors
 public import VigilDrift
@@ -86,6 +87,8 @@ public struct VigilConfiguration: Sendable {
     public var processing = Processing()
     /// The HTTP slice (listen address and body limits).
     public var http = HTTPConfiguration()
+    /// The OTLP/gRPC listener (`VIGIL_GRPC_LISTEN`, `127.0.0.1:4317` by default), nil when `off`.
+    public var grpc: GRPCCollector.Configuration? = GRPCCollector.Configuration()
     /// The appender slice (batch and queue bounds).
     public var appender = EventAppender.Configuration()
     /// The parts `vigil serve` runs, comma-separated (`collector`, `processor`). `VIGIL_ONLY`
@@ -111,7 +114,13 @@ public struct VigilConfiguration: Sendable {
         if let listen = env["VIGIL_LISTEN"] {
             try configuration.setListen(listen, source: "VIGIL_LISTEN")
         }
+        if let listen = env["VIGIL_GRPC_LISTEN"] {
+            try configuration.setGRPCListen(listen, source: "VIGIL_GRPC_LISTEN")
+        }
         configuration.http.maxBodyBytes = try env.integer("VIGIL_MAX_BODY_BYTES", default: configuration.http.maxBodyBytes, range: 1024...1_073_741_824)
+        if configuration.grpc != nil {
+            configuration.grpc?.maxMessageBytes = try env.integer("VIGIL_GRPC_MAX_MESSAGE_BYTES", default: GRPCCollector.Configuration().maxMessageBytes, range: 1024...1_073_741_824)
+        }
         configuration.http.maxInflatedBytes = try env.integer("VIGIL_MAX_INFLATED_BYTES", default: configuration.http.maxInflatedBytes, range: 1024...4_294_967_296)
         configuration.storage.apiStatementTimeoutMilliseconds = try env.integer("VIGIL_API_STATEMENT_TIMEOUT_MS", default: configuration.storage.apiStatementTimeoutMilliseconds, range: 100...600_000)
         configuration.http.loginMaxFailures = try env.integer("VIGIL_LOGIN_MAX_FAILURES", default: configuration.http.loginMaxFailures, range: 1...10_000)
@@ -179,13 +188,27 @@ public struct VigilConfiguration: Sendable {
 
     /// Sets the listen address from `host:port` (or `:port`, or `[::1]:port`).
     public mutating func setListen(_ value: String, source: String) throws {
-        let bad = VigilError(.configuration, "\(source)=\(value) must be host:port, for example 127.0.0.1:4318 or 0.0.0.0:4318")
+        (http.host, http.port) = try Self.address(value, source: source, example: "4318")
+    }
+
+    /// Sets the OTLP/gRPC listen address from `host:port` (as `setListen`), or turns it off with `off`.
+    public mutating func setGRPCListen(_ value: String, source: String) throws {
+        if value.lowercased() == "off" {
+            grpc = nil
+            return
+        }
+        var listener = grpc ?? GRPCCollector.Configuration()
+        (listener.host, listener.port) = try Self.address(value, source: source, example: "4317")
+        grpc = listener
+    }
+
+    private static func address(_ value: String, source: String, example port: String) throws -> (host: String, port: Int) {
+        let bad = VigilError(.configuration, "\(source)=\(value) must be host:port, for example 127.0.0.1:\(port) or 0.0.0.0:\(port)")
         guard let colon = value.lastIndex(of: ":") else { throw bad }
         var host = String(value[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard let port = Int(value[value.index(after: colon)...]), (0...65535).contains(port) else { throw bad }
-        http.host = host.isEmpty ? "0.0.0.0" : host
-        http.port = port
+        guard let number = Int(value[value.index(after: colon)...]), (0...65535).contains(number) else { throw bad }
+        return (host.isEmpty ? "0.0.0.0" : host, number)
     }
 
     /// The redaction policies of `vigil serve`: the configured mode for every project, keyed with

@@ -11,6 +11,8 @@ internal import VigilDashboards
 internal import VigilEventLog
 internal import VigilHTTP
 internal import VigilHTTPBase
+internal import VigilCollector
+internal import VigilGRPC
 internal import VigilProcessors
 internal import VigilQueries
 internal import VigilDrift
@@ -54,6 +56,12 @@ public struct VigilServer: Sendable {
         let readiness = Readiness()
         let appender = EventAppender(database: database, configuration: configuration.appender, readiness: roles.contains(.collector) ? readiness : nil, logger: logger)
         let keys = KeyStore(executor: client, cacheTTL: .seconds(configuration.keyCacheSeconds), logger: logger)
+        let rollups = RollupReader(executor: client, logger: logger)
+        // One set of rate buckets and one spend meter for both collectors: a key's limits hold
+        // whichever transport its exports come by.
+        let limiter = RequestLimiter(spend: SpendMeter(
+            rollups: rollups, refreshInterval: .seconds(configuration.http.spendRefreshSeconds), logger: Logger(label: "vigil.limits")
+        ))
         let rules = try configuration.loadRules()
         let redaction = try configuration.redactionPolicies()
         let driftScheduler = DriftScheduler(database: database, configuration: configuration.drift, logger: logger)
@@ -72,7 +80,7 @@ public struct VigilServer: Sendable {
             appender: appender,
             keys: keys,
             reader: EventReader(executor: client, logger: logger),
-            rollups: RollupReader(executor: client, logger: logger),
+            rollups: rollups,
             traces: TraceReader(executor: client, logger: logger),
             database: client,
             registry: registry,
@@ -82,7 +90,8 @@ public struct VigilServer: Sendable {
             dashboards: dashboards,
             readiness: readiness,
             redaction: redaction,
-            retentionDays: configuration.retention.defaultDays
+            retentionDays: configuration.retention.defaultDays,
+            limiter: limiter
         ))
         WebUI.addRoutes(to: router, .init(
             database: client,
@@ -113,6 +122,16 @@ public struct VigilServer: Sendable {
         }
         if roles.contains(.collector) {
             services += [appender, application]
+            if let grpc = configuration.grpc {
+                let intake = OTLPIntake(
+                    appender: appender, limits: configuration.http.ingestLimits, maxInflatedBytes: configuration.http.maxInflatedBytes,
+                    redaction: redaction, limiter: limiter
+                )
+                let service = OTLPGRPCService(intake: intake, gate: KeyGate(keys: keys, limiter: limiter), maxMessageBytes: grpc.maxMessageBytes, logger: logger)
+                services.append(GRPCCollector(configuration: grpc, services: [service], logger: logger) { host, port in
+                    banner.printGRPC(host: host, port: port)
+                })
+            }
         }
         let group = ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
@@ -130,8 +149,7 @@ struct StartupBanner: Sendable {
     let embedded: Bool
 
     func print(port: Int) {
-        let host = configuration.http.host == "0.0.0.0" ? "127.0.0.1" : configuration.http.host
-        let endpoint = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        let endpoint = "http://\(Self.loopback(configuration.http.host)):\(port)"
         let dataLine = embedded
             ? "Data:      \(URL(fileURLWithPath: configuration.storage.dataDirectory).standardizedFileURL.path) (embedded Postgres at \(databaseURL.host):\(databaseURL.port); psql \"$(vigil db url)\")"
             : "Database:  \(databaseURL)"
@@ -151,5 +169,17 @@ struct StartupBanner: Sendable {
 
             """
         FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// The line that says where OTLP/gRPC is taken, once its listener is up (its port may have
+    /// been picked by the system).
+    func printGRPC(host: String, port: Int) {
+        FileHandle.standardOutput.write(Data("Vigil takes OTLP/gRPC on http://\(Self.loopback(host)):\(port) (OTEL_EXPORTER_OTLP_PROTOCOL=grpc, the same key in the authorization header)\n".utf8))
+    }
+
+    /// `host` as a client writes it in a URL: the loopback address for all interfaces, IPv6 in brackets.
+    static func loopback(_ host: String) -> String {
+        let host = host == "0.0.0.0" ? "127.0.0.1" : host
+        return host.contains(":") ? "[\(host)]" : host
     }
 }

@@ -13,6 +13,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Listen address host:port (overrides VIGIL_LISTEN; default 127.0.0.1:4318).")
     var listen: String?
 
+    @Option(help: "OTLP/gRPC listen address host:port, or off (overrides VIGIL_GRPC_LISTEN; default 127.0.0.1:4317).")
+    var grpcListen: String?
+
     @Option(help: "Data folder (overrides VIGIL_DATA_DIR; default ./.vigil).")
     var dataDir: String?
 
@@ -23,6 +26,7 @@ struct Serve: AsyncParsableCommand {
         try await reportingErrors {
             let context = try CommandContext.load(quietLevel: .info) { configuration in
                 if let listen { try configuration.setListen(listen, source: "--listen") }
+                if let grpcListen { try configuration.setGRPCListen(grpcListen, source: "--grpc-listen") }
                 if let dataDir { configuration.storage.dataDirectory = dataDir }
             }
             let roles = try (only ?? context.configuration.only).map(ServeRole.parse) ?? Set(ServeRole.allCases)

@@ -6,6 +6,7 @@ import VigilCore
 import VigilDrift
 import VigilEventLog
 import VigilHTTP
+import VigilGRPC
 
 @Suite("Configuration: defaults, every variable read, bad values named")
 struct ConfigurationTests {
@@ -25,6 +26,8 @@ struct ConfigurationTests {
         #expect(loaded.appender.maxBatchEvents == EventAppender.Configuration().maxBatchEvents)
         #expect(loaded.http.host == HTTPConfiguration().host && loaded.http.port == HTTPConfiguration().port)
         #expect(loaded.http.maxBodyBytes == HTTPConfiguration().maxBodyBytes)
+        #expect(loaded.grpc == GRPCCollector.Configuration())
+        #expect(loaded.grpc?.host == "127.0.0.1" && loaded.grpc?.port == 4317)
         #expect(loaded.processing.batchSize == 5_000 && loaded.processing.replayBatchSize == 50_000)
         #expect(loaded.processing.pollInterval == .seconds(1))
         #expect(loaded.storage.databaseURL == nil && loaded.storage.dataDirectory == ".vigil")
@@ -38,7 +41,9 @@ struct ConfigurationTests {
             "VIGIL_RETENTION_DAYS": "12", "VIGIL_RETENTION_INTERVAL_SECONDS": "600", "VIGIL_AUDIT_RETENTION_DAYS": "90",
             "VIGIL_APPEND_MAX_WAIT_MS": "0", "VIGIL_PROCESSOR_POLL_MS": "250", "VIGIL_ONLY": "collector",
             "VIGIL_LOG_LEVEL": "DEBUG", "VIGIL_RULES": " a.yaml , ,b ", "VIGIL_DATABASE_URL": "postgres://x@h/db",
+            "VIGIL_GRPC_LISTEN": "0.0.0.0:14317", "VIGIL_GRPC_MAX_MESSAGE_BYTES": "2048",
         ])
+        #expect(loaded.grpc?.host == "0.0.0.0" && loaded.grpc?.port == 14317 && loaded.grpc?.maxMessageBytes == 2048)
         #expect(loaded.http.host == "::1" && loaded.http.port == 9000)
         #expect(loaded.alerting.evaluator.interval == .seconds(7))
         #expect(loaded.drift.interval == .seconds(60))
@@ -59,6 +64,8 @@ struct ConfigurationTests {
         ("VIGIL_DRIFT_WINDOW", "1h", "VIGIL_DRIFT_WINDOW"),
         ("VIGIL_LISTEN", "localhost", "host:port"),
         ("VIGIL_LISTEN", "127.0.0.1:70000", "host:port"),
+        ("VIGIL_GRPC_LISTEN", "4317", "127.0.0.1:4317"),
+        ("VIGIL_GRPC_MAX_MESSAGE_BYTES", "10", "VIGIL_GRPC_MAX_MESSAGE_BYTES"),
         ("VIGIL_REDACTION", "blur", "off, mask, hash"),
         ("VIGIL_REDACTION_SECRET", "short", "at least 16"),
         ("VIGIL_LOG_LEVEL", "loud", "trace, debug"),
@@ -70,6 +77,16 @@ struct ConfigurationTests {
             guard let vigil = error as? VigilError else { return false }
             return vigil.code == .configuration && vigil.message.contains(variable) && vigil.message.contains(message)
         }
+    }
+}
+
+extension ConfigurationTests {
+    @Test("VIGIL_GRPC_LISTEN=off turns the gRPC listener off; --grpc-listen sets it back")
+    func grpcOff() throws {
+        var loaded = try VigilConfiguration.load(environment: ["VIGIL_GRPC_LISTEN": "OFF"])
+        #expect(loaded.grpc == nil)
+        try loaded.setGRPCListen(":4000", source: "--grpc-listen")
+        #expect(loaded.grpc?.host == "0.0.0.0" && loaded.grpc?.port == 4000)
     }
 }
 

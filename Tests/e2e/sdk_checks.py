@@ -17,13 +17,17 @@ def assert_subset(expected: dict, actual: dict | None, what: str) -> None:
     assert not wrong, f"{what}: (expected, stored) differ for {wrong}; stored {actual}"
 
 
-def check_exports(report: dict, signals: list[str], endpoint: str) -> None:
-    """Every export the SDK made succeeded, to the endpoint the test meant."""
+def check_exports(report: dict, signals: list[str], endpoint: str, grpc: bool = False) -> None:
+    """Every export the SDK made succeeded, to the endpoint the test meant (gRPC's exporters
+    keep host:port, one for every signal)."""
     for signal in signals:
         assert report["exports"][signal], f"the SDK exported no {signal} at all (stderr: {report['stderr']})"
         assert all(result == "SUCCESS" for result in report["exports"][signal]), \
             f"{signal} exports: {report['exports'][signal]} (stderr: {report['stderr']})"
-        assert report["endpoints"][signal] == f"{endpoint}/v1/{signal}"
+        if grpc:
+            assert report["endpoints"][signal] == endpoint.removeprefix("http://"), report["endpoints"]
+        else:
+            assert report["endpoints"][signal] == f"{endpoint}/v1/{signal}"
 
 
 def stored(db: Database, kind: str, service: str) -> list[dict]:
@@ -190,8 +194,8 @@ def check_logs(db: Database, report: dict) -> None:
     assert_subset({"provider": "openai", "input_tokens": 9}, event.get("genai"), "genai of the log event")
 
 
-def check_all(db: Database, report: dict, signals: list[str], endpoint: str) -> None:
-    check_exports(report, signals, endpoint)
+def check_all(db: Database, report: dict, signals: list[str], endpoint: str, grpc: bool = False) -> None:
+    check_exports(report, signals, endpoint, grpc)
     check_counts(db, report, signals)
     if "traces" in signals:
         check_spans(db, report)

@@ -31,6 +31,7 @@ SDK_CLIENT = E2E_DIR / "clients" / "sdk_client.py"
 
 KEY_PATTERN = re.compile(r"^vgl_[0-9A-Za-z]{12}_[0-9A-Za-z]{32}$")
 BANNER_PATTERN = re.compile(r"Vigil is listening on (http://127\.0\.0\.1:(\d+))")
+GRPC_BANNER_PATTERN = re.compile(r"Vigil takes OTLP/gRPC on (http://127\.0\.0\.1:(\d+))")
 TELEMETRY_KINDS = ("span", "metric_point", "log_record")
 
 PROTOBUF = "application/x-protobuf"
@@ -174,6 +175,7 @@ class VigilServer:
         self.process: subprocess.Popen | None = None
         self.url = ""
         self.port = 0
+        self.grpc_url = ""
         self.starts = 0
         self.stdout_path = self.stderr_path = None
 
@@ -183,7 +185,8 @@ class VigilServer:
         stem = f"{self.name}-{self.starts}"
         self.stdout_path = self.log_dir / f"{stem}.stdout"
         self.stderr_path = self.log_dir / f"{stem}.stderr"
-        env = VigilCLI(self.binary, self.database_url).env({"VIGIL_LISTEN": "127.0.0.1:0", **self.extra_env})
+        env = VigilCLI(self.binary, self.database_url).env({"VIGIL_LISTEN": "127.0.0.1:0", "VIGIL_GRPC_LISTEN": "127.0.0.1:0", **self.extra_env})
+        grpc_on = env["VIGIL_GRPC_LISTEN"].lower() != "off" and "collector" in env.get("VIGIL_ONLY", "collector")
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.process = subprocess.Popen([self.binary, "serve"], stdout=out, stderr=err, stdin=subprocess.DEVNULL,
                                             env=env, cwd=self.log_dir)
@@ -192,8 +195,12 @@ class VigilServer:
         def banner():
             if self.process.poll() is not None:
                 raise AssertionError(f"vigil serve exited {self.process.returncode} before listening:\n{self.logs()}")
-            match = BANNER_PATTERN.search(self.stdout_path.read_text(errors="replace"))
-            return match
+            output = self.stdout_path.read_text(errors="replace")
+            match = BANNER_PATTERN.search(output)
+            grpc = GRPC_BANNER_PATTERN.search(output)
+            if match and grpc:
+                self.grpc_url = grpc.group(1)
+            return match if (grpc or not grpc_on) else None
 
         try:
             match = wait_until(banner, timeout, "vigil serve to print its banner")

@@ -1,7 +1,8 @@
 """An application instrumented with the real OpenTelemetry Python SDK, exporting to Vigil.
 
 Runs under either test virtual environment: `--protocol proto` uses
-opentelemetry-exporter-otlp-proto-http (Tests/e2e/.venv-proto), `--protocol json` uses
+opentelemetry-exporter-otlp-proto-http (Tests/e2e/.venv-proto), `--protocol grpc` uses
+opentelemetry-exporter-otlp-proto-grpc (also in .venv-proto), `--protocol json` uses
 opentelemetry-exporter-otlp-json-http (Tests/e2e/.venv-json). The two exporter packages pin
 clashing helpers, so the tests start this script with the matching interpreter.
 
@@ -42,6 +43,13 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 
 
 def exporter_classes(protocol):
+    if protocol == "grpc":
+        from opentelemetry.exporter.otlp.proto.grpc._log_exporter import OTLPLogExporter
+        from opentelemetry.exporter.otlp.proto.grpc.exporter import Compression
+        from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+
+        return OTLPSpanExporter, OTLPMetricExporter, OTLPLogExporter, Compression.Gzip
     if protocol == "proto":
         from opentelemetry.exporter.otlp.proto.http import Compression
         from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
@@ -89,7 +97,11 @@ def plain(value):
 
 def make_exporter(cls, signal, args, report, compression):
     options = {}
-    if args.config == "explicit":
+    if args.config == "explicit" and args.protocol == "grpc":
+        # gRPC has one endpoint for every signal, and metadata keys are lower case.
+        options["endpoint"] = os.environ["VIGIL_E2E_ENDPOINT"]
+        options["headers"] = {"authorization": f"Bearer {os.environ['VIGIL_E2E_KEY']}"}
+    elif args.config == "explicit":
         options["endpoint"] = f"{os.environ['VIGIL_E2E_ENDPOINT'].rstrip('/')}/v1/{signal}"
         options["headers"] = {"Authorization": f"Bearer {os.environ['VIGIL_E2E_KEY']}"}
     if args.compression == "gzip":
@@ -278,7 +290,7 @@ def run_logs(args, resource, report, exporter):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--protocol", choices=["proto", "json"], required=True)
+    parser.add_argument("--protocol", choices=["proto", "grpc", "json"], required=True)
     parser.add_argument("--signals", default="traces,metrics,logs")
     parser.add_argument("--config", choices=["env", "explicit"], default="env")
     parser.add_argument("--compression", choices=["none", "gzip"], default="none")
