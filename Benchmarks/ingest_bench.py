@@ -515,8 +515,9 @@ class Vigil:
     def __init__(self, binary: str, db_url: str, migrations: str, workdir: Path, only: str | None = None):
         self.binary, self.db_url = binary, db_url
         self.port = free_port()
+        self.grpc_port = free_port()
         self.env = dict(os.environ, VIGIL_DATABASE_URL=db_url, VIGIL_MIGRATIONS_DIR=migrations,
-                        VIGIL_LISTEN=f"127.0.0.1:{self.port}")
+                        VIGIL_LISTEN=f"127.0.0.1:{self.port}", VIGIL_GRPC_LISTEN=f"127.0.0.1:{self.grpc_port}")
         if only:
             self.env["VIGIL_ONLY"] = only
         self.log_path = workdir / "vigil.log"
@@ -674,7 +675,36 @@ def record(result: Result, lock, status, acked, latency, spans_per_request):
             result.unacked_spans += spans_per_request
 
 
-def closed_loop(label, port, key, spr, bodies: list[bytes], concurrency: int, duration: float, cpu: CPU) -> Result:
+class GRPCClient:
+    """One HTTP/2 channel calling TraceService/Export (OTLP/gRPC) with already-serialized
+    requests; the same interface as Client. Needs grpcio (opentelemetry-exporter-otlp-proto-grpc
+    brings it)."""
+
+    def __init__(self, port: int, key: str, spans_per_request: int):
+        import grpc  # only the gRPC phases need it
+
+        self.grpc = grpc
+        self.spans = spans_per_request
+        self.metadata = (("authorization", f"Bearer {key}"),)
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[
+            ("grpc.max_send_message_length", 64 << 20), ("grpc.max_receive_message_length", 64 << 20)])
+        # No serializers: the request is sent as the bytes given, the response returned as bytes.
+        self.export = self.channel.unary_unary("/opentelemetry.proto.collector.trace.v1.TraceService/Export")
+
+    def post(self, body: bytes) -> tuple[str | int, int]:
+        try:
+            payload = self.export(body, metadata=self.metadata, timeout=60)
+        except self.grpc.RpcError as e:
+            return str(e.code().name), 0
+        rejected = ExportTraceServiceResponse.FromString(payload).partial_success.rejected_spans if payload else 0
+        return 200, self.spans - rejected
+
+    def close(self):
+        self.channel.close()
+
+
+def closed_loop(label, port, key, spr, bodies: list[bytes], concurrency: int, duration: float, cpu: CPU,
+                client_class=Client) -> Result:
     """`concurrency` clients each send an export as soon as the previous one is answered."""
     result = Result(label)
     lock = threading.Lock()
@@ -683,7 +713,7 @@ def closed_loop(label, port, key, spr, bodies: list[bytes], concurrency: int, du
     deadline = [0.0]
 
     def worker():
-        client = Client(port, key, spr)
+        client = client_class(port, key, spr)
         start_barrier.wait()
         try:
             while time.monotonic() < deadline[0]:

@@ -223,6 +223,7 @@ def vigil_env(binary_env: dict, db_url: str, migrations: str, listen: str | None
                VIGIL_SHIPPED_PRICES=str(REPO / "pricing" / "prices.json"))
     if listen:
         env["VIGIL_LISTEN"] = listen
+    env["VIGIL_GRPC_LISTEN"] = "off"  # this benchmark sends over HTTP only
     return env
 
 

@@ -19,7 +19,10 @@ application fleet would, and reports them beside a plain Postgres COPY of the sa
     p50/p95/p99 at --load-fraction of that maximum (paced open loop over the same connections,
     latency measured from when each export was due) with the same spans under fresh ids. In full
     mode the rollup processor's lag is sampled every 100 ms (max(seq) minus its consumer_offsets
-    row, and the age of the oldest event it has not applied).
+    row, and the age of the oldest event it has not applied). In collector mode, after those, the
+    maximum again over OTLP/gRPC (TraceService/Export through grpcio, --connections channels, the
+    same spans under fresh ids, on the same database, so it starts with more rows than the HTTP
+    maximum did; --no-grpc skips it).
   * Baseline, same cluster, same run: COPY of the very bodies Vigil stored for the maximum-rate
     phase into a plain table (id bigint generated always as identity primary key, body jsonb), the
     physical floor; and stored bytes per span (every events partition with its indexes and TOAST,
@@ -54,7 +57,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ingest_bench import CPU, Vigil, closed_loop, paced, percentile, psql, with_database  # noqa: E402
+from ingest_bench import CPU, GRPCClient, Vigil, closed_loop, paced, percentile, psql, with_database  # noqa: E402
 from processor_bench import PsqlSession, find_postmaster, quiesce, timed_vigil  # noqa: E402
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest  # noqa: E402
@@ -606,7 +609,7 @@ def lag_figures(samples) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 def run_mode(args, mode: str, db: str, workdir: Path, bodies_max: list[bytes], bodies_paced: list[bytes],
-             bodies_warm: list[bytes], postmaster) -> dict:
+             bodies_warm: list[bytes], postmaster, bodies_grpc: list[bytes] | None = None) -> dict:
     url = with_database(args.url, db)
     spr = args.spans_per_request
     full = mode == "full"
@@ -693,9 +696,28 @@ def run_mode(args, mode: str, db: str, workdir: Path, bodies_max: list[bytes], b
             if lag.error:
                 raise RuntimeError(f"lag sampling failed: {lag.error}")
 
+        # The maximum over OTLP/gRPC: the same spans under fresh ids, the same connections' count
+        # (HTTP/2 channels), the same closed loop.
+        grpc_acked = grpc_unacked = 0
+        if bodies_grpc:
+            psql(args.url, "CHECKPOINT")
+            over_grpc = closed_loop("max grpc", vigil.grpc_port, key, spr, bodies_grpc, args.connections, 1e9, cpu,
+                                    client_class=GRPCClient)
+            if not vigil.alive():
+                raise RuntimeError(f"vigil exited during the gRPC run ({vigil.exit_description()})")
+            out.update(grpc=over_grpc)
+            grpc_acked, grpc_unacked = over_grpc.spans_acked, over_grpc.unacked_spans
+            print(f"  maximum over OTLP/gRPC: {over_grpc.spans_acked:,} spans in {over_grpc.sent} exports over "
+                  f"{args.connections} channels in {over_grpc.elapsed:.2f}s = {over_grpc.rate:,.0f} spans/s; export p50 "
+                  f"{ms(over_grpc.pct(50))}, p99 {ms(over_grpc.pct(99))}; errors {over_grpc.sent - over_grpc.ok}"
+                  f"{(' ' + str(over_grpc.statuses)) if over_grpc.statuses else ''}")
+            print(f"    CPU: vigil {over_grpc.cpu['vigil']:.0f}%, Postgres {over_grpc.cpu['postgres']:.0f}%, client "
+                  f"{over_grpc.cpu['client']:.0f}%, all {over_grpc.cpu['machine']:.0f}% of {os.cpu_count() * 100}%")
+            sys.stdout.flush()
+
         # Every acknowledged span stored once; the log's size.
-        acked = warm.spans_acked + best.spans_acked + load.spans_acked
-        unacked = warm.unacked_spans + best.unacked_spans + load.unacked_spans
+        acked = warm.spans_acked + best.spans_acked + load.spans_acked + grpc_acked
+        unacked = warm.unacked_spans + best.unacked_spans + load.unacked_spans + grpc_unacked
         stored = int(psql(url, "SELECT count(*) FROM events WHERE kind = 'span'"))
         ok = stored == acked or acked <= stored <= acked + unacked
         psql(url, "CHECKPOINT")
@@ -765,6 +787,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=20251207)
     ap.add_argument("--modes", default="full,collector", help="which servers to measure: full, collector")
     ap.add_argument("--no-replay", action="store_true")
+    ap.add_argument("--no-grpc", action="store_true", help="skip the OTLP/gRPC maximum (collector mode)")
     ap.add_argument("--replay-timeout", type=float, default=600.0)
     ap.add_argument("--quiesce-timeout", type=float, default=45.0,
                     help="before each timed part, wait at most this long for running autovacuum workers")
@@ -803,6 +826,7 @@ def main() -> int:
     bodies_max = [e.SerializeToString() for e in exports]
     bodies_warm = [e.SerializeToString() for e in warm_exports]
     bodies_paced = restamp(exports, b"paced")
+    bodies_grpc = restamp(exports, b"grpc") if not args.no_grpc else None
     gen_s = time.monotonic() - t0
     del flat, warm_exports
     st = fleet.stats
@@ -831,7 +855,8 @@ def main() -> int:
         for mode in modes:
             db = f"bench_real_{mode}_{stamp}"
             created.append(db)
-            results[mode] = run_mode(args, mode, db, workdir, bodies_max, bodies_paced, bodies_warm, postmaster)
+            results[mode] = run_mode(args, mode, db, workdir, bodies_max, bodies_paced, bodies_warm, postmaster,
+                                     bodies_grpc if mode == "collector" else None)
 
         # COPY baseline: the bodies stored in the maximum-rate phase, into a plain table.
         source = results.get("collector") or results[modes[0]]
@@ -915,6 +940,11 @@ def main() -> int:
         r = results["collector"]
         table.append((f"Realistic ingest, `vigil serve --only collector`, maximum (same spans)",
                       f"{r['max'].rate:,.0f} spans/s", f"{r['max'].elapsed:.1f} s"))
+    if "collector" in results and "grpc" in results["collector"]:
+        r = results["collector"]
+        table.append((f"Realistic ingest over OTLP/gRPC, `vigil serve --only collector`, maximum (same spans, fresh ids, "
+                      f"{args.connections} channels)", f"{r['grpc'].rate:,.0f} spans/s",
+                      f"{r['grpc'].elapsed:.1f} s; gRPC/HTTP {r['grpc'].rate / r['max'].rate:.0%}"))
     if copy:
         table.append((f"Postgres `COPY` of the same stored bodies into `(id identity primary key, body jsonb)`",
                       f"{copy['rate']:,.0f} rows/s", f"{copy['rows']:,} rows in {copy['seconds']:.2f} s"))

@@ -19,6 +19,8 @@ struct GenAIAttributes: Equatable {
     var outputTokens: Int64?
     var totalTokens: Int64?
     var cachedInputTokens: Int64?
+    var cacheCreationInputTokens: Int64?
+    var reasoningOutputTokens: Int64?
     var finishReasons: [String]?
     var reportedCostUSD: Double?
     var openInferenceKind: String?
@@ -33,6 +35,9 @@ struct GenAIAttributes: Equatable {
         var output: (current: Int64?, older: Int64?, oi: Int64?)
         var model: (request: String?, response: String?, oi: String?)
         var cached: (current: Int64?, oi: Int64?)
+        var cacheCreation: (current: Int64?, oi: Int64?)
+        var reasoning: (current: Int64?, oi: Int64?)
+        var cost: (litellm: Double?, oi: Double?)
         var otel = false
         var oi = false
         for attribute in attributes {
@@ -50,8 +55,15 @@ struct GenAIAttributes: Equatable {
                 case "gen_ai.usage.prompt_tokens": input.older = value.integerValue
                 case "gen_ai.usage.output_tokens": output.current = value.integerValue
                 case "gen_ai.usage.completion_tokens": output.older = value.integerValue
+                // The current names, then OpenLLMetry's.
                 case "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens":
                     cached.current = value.integerValue
+                case "gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_creation_input_tokens":
+                    cacheCreation.current = value.integerValue
+                case "gen_ai.usage.reasoning.output_tokens":
+                    reasoning.current = value.integerValue
+                // LiteLLM's: what the call cost, as the app computed it.
+                case "gen_ai.usage.cost": cost.litellm = value.numberValue
                 case "gen_ai.response.finish_reasons": finishReasons = value.stringList
                 default: break
                 }
@@ -66,7 +78,9 @@ struct GenAIAttributes: Equatable {
                 case "llm.token_count.completion": output.oi = value.integerValue
                 case "llm.token_count.total": totalTokens = value.integerValue
                 case "llm.token_count.prompt_details.cache_read": cached.oi = value.integerValue
-                case "llm.cost.total": reportedCostUSD = value.numberValue
+                case "llm.token_count.prompt_details.cache_write": cacheCreation.oi = value.integerValue
+                case "llm.token_count.completion_details.reasoning": reasoning.oi = value.integerValue
+                case "llm.cost.total": cost.oi = value.numberValue
                 default: break
                 }
             }
@@ -80,6 +94,9 @@ struct GenAIAttributes: Equatable {
         inputTokens = input.current ?? input.older ?? input.oi
         outputTokens = output.current ?? output.older ?? output.oi
         cachedInputTokens = cached.current ?? cached.oi
+        cacheCreationInputTokens = cacheCreation.current ?? cacheCreation.oi
+        reasoningOutputTokens = reasoning.current ?? reasoning.oi
+        reportedCostUSD = (cost.litellm ?? cost.oi).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
         if totalTokens == nil, inputTokens != nil || outputTokens != nil {
             totalTokens = (inputTokens ?? 0) + (outputTokens ?? 0)
         }
@@ -108,6 +125,8 @@ struct GenAIAttributes: Equatable {
         if let outputTokens { writer.int("output_tokens", outputTokens) }
         if let totalTokens { writer.int("total_tokens", totalTokens) }
         if let cachedInputTokens { writer.int("cached_input_tokens", cachedInputTokens) }
+        if let cacheCreationInputTokens { writer.int("cache_creation_input_tokens", cacheCreationInputTokens) }
+        if let reasoningOutputTokens { writer.int("reasoning_output_tokens", reasoningOutputTokens) }
         if let finishReasons {
             writer.beginArray("finish_reasons")
             for reason in finishReasons { writer.string(nil, reason) }

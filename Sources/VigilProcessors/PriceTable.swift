@@ -2,9 +2,33 @@ public import Foundation
 internal import VigilCore
 internal import VigilProjections
 
-/// What models cost: US dollars per million input, output and cached-input tokens, each price with
-/// the date it took effect. Cost is exact decimal arithmetic. A model the table does not know has
-/// no price (nil), never a silent zero.
+/// The tokens of one call, as the GenAI conventions count them: cache reads and cache writes are
+/// part of `input`, reasoning tokens part of `output`.
+public struct TokenUsage: Sendable, Equatable {
+    /// Input tokens, cached ones included.
+    public var input: Int64
+    /// Output tokens, reasoning ones included.
+    public var output: Int64
+    /// Input tokens read from the provider's cache (`gen_ai.usage.cache_read.input_tokens`).
+    public var cacheRead: Int64
+    /// Input tokens written to the provider's cache (`gen_ai.usage.cache_creation.input_tokens`).
+    public var cacheWrite: Int64
+    /// Output tokens spent reasoning (`gen_ai.usage.reasoning.output_tokens`).
+    public var reasoning: Int64
+
+    /// A call's tokens; the parts default to none.
+    public init(input: Int64, output: Int64, cacheRead: Int64 = 0, cacheWrite: Int64 = 0, reasoning: Int64 = 0) {
+        self.input = input
+        self.output = output
+        self.cacheRead = cacheRead
+        self.cacheWrite = cacheWrite
+        self.reasoning = reasoning
+    }
+}
+
+/// What models cost: US dollars per million input, output, cached-input (cache reads), cache-write
+/// and reasoning tokens, each price with the date it took effect. Cost is exact decimal
+/// arithmetic. A model the table does not know has no price (nil), never a silent zero.
 public struct PriceTable: Sendable {
     /// One price of one model from one date on.
     public struct Price: Sendable, Equatable {
@@ -18,8 +42,13 @@ public struct PriceTable: Sendable {
         public var input: Decimal
         /// Dollars per million output tokens.
         public var output: Decimal
-        /// Dollars per million cached input tokens, when the provider discounts them.
+        /// Dollars per million cached input tokens (cache reads), when the provider discounts them.
         public var cachedInput: Decimal?
+        /// Dollars per million input tokens written to the cache (Anthropic's cache writes), when
+        /// the provider charges them apart.
+        public var cacheCreationInput: Decimal?
+        /// Dollars per million reasoning output tokens, when the provider charges them apart.
+        public var reasoningOutput: Decimal?
     }
 
     private var prices: [String: [Price]] = [:]
@@ -29,8 +58,8 @@ public struct PriceTable: Sendable {
     public init() {}
 
     /// Reads the JSON form (`pricing/prices.json`): `{"prices": [{"provider", "model",
-    /// "effective_from": "YYYY-MM-DD", "input", "output", "cached_input"?, "aliases"?}]}`, amounts as
-    /// decimal strings. `source` names the file in errors.
+    /// "effective_from": "YYYY-MM-DD", "input", "output", "cached_input"?, "cache_creation_input"?,
+    /// "reasoning_output"?, "aliases"?}]}`, amounts as decimal strings. `source` names the file in errors.
     public init(json: Data, source: String) throws {
         struct File: Decodable {
             struct Entry: Decodable {
@@ -40,6 +69,8 @@ public struct PriceTable: Sendable {
                 var input: String
                 var output: String
                 var cached_input: String?
+                var cache_creation_input: String?
+                var reasoning_output: String?
                 var aliases: [String]?
             }
             var prices: [Entry]
@@ -55,18 +86,22 @@ public struct PriceTable: Sendable {
             guard let input = Self.amount(entry.input), let output = Self.amount(entry.output) else {
                 throw VigilError(.configuration, "\(place): input and output must be decimal amounts like \"2.50\"")
             }
-            var cached: Decimal?
-            if let text = entry.cached_input {
+            func optional(_ text: String?, _ field: String) throws -> Decimal? {
+                guard let text else { return nil }
                 guard let value = Self.amount(text) else {
-                    throw VigilError(.configuration, "\(place): cached_input must be a decimal amount")
+                    throw VigilError(.configuration, "\(place): \(field) must be a decimal amount like \"0.30\"")
                 }
-                cached = value
+                return value
             }
+            let cached = try optional(entry.cached_input, "cached_input")
+            let cacheCreation = try optional(entry.cache_creation_input, "cache_creation_input")
+            let reasoning = try optional(entry.reasoning_output, "reasoning_output")
             guard let effective = Self.day(entry.effective_from) else {
                 throw VigilError(.configuration, "\(place): effective_from must be a date like 2024-08-06")
             }
             let model = ModelName.normalise(entry.model)
-            add(Price(provider: entry.provider, model: model, effectiveFromMicros: effective, input: input, output: output, cachedInput: cached))
+            add(Price(provider: entry.provider, model: model, effectiveFromMicros: effective, input: input, output: output,
+                      cachedInput: cached, cacheCreationInput: cacheCreation, reasoningOutput: reasoning))
             for alias in entry.aliases ?? [] { aliases[ModelName.normalise(alias)] = model }
         }
     }
@@ -98,21 +133,27 @@ public struct PriceTable: Sendable {
         history.last { $0.effectiveFromMicros <= micros }
     }
 
-    /// The cost of one call, or nil when the model has no price at that time. Cached input tokens,
-    /// when given and discounted, are part of `inputTokens` and charged at the cached price.
-    public func cost(model: String, atMicros micros: Int64, inputTokens: Int64, outputTokens: Int64, cachedInputTokens: Int64 = 0) -> Decimal? {
-        price(for: model, atMicros: micros).map { Self.cost(at: $0, inputTokens: inputTokens, outputTokens: outputTokens, cachedInputTokens: cachedInputTokens) }
+    /// The cost of one call, or nil when the model has no price at that time (see `cost(at:usage:)`).
+    public func cost(model: String, atMicros micros: Int64, usage: TokenUsage) -> Decimal? {
+        price(for: model, atMicros: micros).map { Self.cost(at: $0, usage: usage) }
     }
 
-    /// The cost of one call at `price`.
-    public static func cost(at price: Price, inputTokens: Int64, outputTokens: Int64, cachedInputTokens: Int64 = 0) -> Decimal {
-        var total = Decimal(outputTokens) * price.output
-        if let cachedPrice = price.cachedInput, cachedInputTokens > 0 {
-            let cached = min(cachedInputTokens, inputTokens)
-            total += Decimal(inputTokens - cached) * price.input + Decimal(cached) * cachedPrice
-        } else {
-            total += Decimal(inputTokens) * price.input
-        }
+    /// The cost of one call at `price`. Cache reads and cache writes are part of the input tokens,
+    /// reasoning tokens part of the output tokens (as the GenAI conventions count them): each part
+    /// is charged once, at its own price where the table has one and at the plain input or output
+    /// price where it has none. A part larger than its whole is cut to it, so nothing is counted
+    /// twice whatever the app sent.
+    public static func cost(at price: Price, usage: TokenUsage) -> Decimal {
+        let input = max(0, usage.input)
+        let output = max(0, usage.output)
+        let cacheRead = min(max(0, usage.cacheRead), input)
+        let cacheWrite = min(max(0, usage.cacheWrite), input - cacheRead)
+        let reasoning = min(max(0, usage.reasoning), output)
+        var total = Decimal(input - cacheRead - cacheWrite) * price.input
+        total += Decimal(cacheRead) * (price.cachedInput ?? price.input)
+        total += Decimal(cacheWrite) * (price.cacheCreationInput ?? price.input)
+        total += Decimal(output - reasoning) * price.output
+        total += Decimal(reasoning) * (price.reasoningOutput ?? price.output)
         return total * Self.perMillion
     }
 

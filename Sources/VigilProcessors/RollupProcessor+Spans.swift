@@ -49,7 +49,9 @@ extension RollupProcessor {
                        coalesce(a->>'gen_ai.output.type', '') = 'json'
                          OR coalesce(a->>'gen_ai.openai.request.response_format', '') IN ('json_object', 'json_schema')
                    ELSE false END,
-                   kind, CASE WHEN kind = 'evaluation' THEN b->>'span_id' END
+                   kind, CASE WHEN kind = 'evaluation' THEN b->>'span_id' END,
+                   (g->>'cache_creation_input_tokens')::bigint, (g->>'reasoning_output_tokens')::bigint,
+                   g->>'reported_cost_usd'
             FROM (SELECT project_id, occurred_at, kind, body AS b, body->'genai' AS g, body->'attributes' AS a
                   FROM events
                   WHERE seq > \(after) AND seq <= \(through)
@@ -107,14 +109,19 @@ extension RollupProcessor {
             )
             var ttftMillis: Double?
             if let ttftText = try cells[11].decode(String?.self), let seconds = Double(ttftText), seconds >= 0 { ttftMillis = seconds * 1000 }
-            // nil: not an LLM call with tokens; .some(nil): one whose model has no price.
+            // nil: not an LLM call with tokens; .some(nil): one whose model has no price. The
+            // cost the app sent (LiteLLM's `gen_ai.usage.cost`, OpenInference's `llm.cost.total`)
+            // stands in for a missing price; Vigil's own price wins where there is one.
             var cost: Decimal??
             if !model.isEmpty, input != nil || output != nil {
-                let cached = try cells[10].decode(Int64?.self)
-                cost = .some(PriceTable.price(in: history, atMicros: micros).map {
-                    PriceTable.cost(at: $0, inputTokens: input ?? 0, outputTokens: output ?? 0, cachedInputTokens: cached ?? 0)
-                })
-                if cost == .some(nil) {
+                let usage = TokenUsage(
+                    input: input ?? 0, output: output ?? 0, cacheRead: try cells[10].decode(Int64?.self) ?? 0,
+                    cacheWrite: try cells[22].decode(Int64?.self) ?? 0, reasoning: try cells[23].decode(Int64?.self) ?? 0
+                )
+                cost = .some(PriceTable.price(in: history, atMicros: micros).map { PriceTable.cost(at: $0, usage: usage) })
+                if cost == .some(nil), let reported = try cells[24].decode(String?.self).flatMap(Self.reportedCost) {
+                    cost = .some(reported)
+                } else if cost == .some(nil) {
                     let unpricedKey = UnpricedKey(projectID: project, model: model, provider: try cells[4].decode(String.self))
                     fold.unpriced[unpricedKey, default: UnpricedSeen(micros: micros)].add(micros: micros)
                 }
@@ -146,6 +153,13 @@ extension RollupProcessor {
             }
         }
         try await attribute(attributed, of: &fold.evaluations, on: connection, logger: logger)
+    }
+
+    /// The cost an app reported, as written in the event (a plain decimal number), or nil when it
+    /// is not one or is negative.
+    static func reportedCost(_ text: String) -> Decimal? {
+        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), value >= 0, !value.isNaN else { return nil }
+        return value
     }
 
     /// An evaluation sent as the JSON array [name, score, label] (texts or nulls): its name and

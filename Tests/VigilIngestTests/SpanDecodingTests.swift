@@ -100,6 +100,48 @@ struct SpanDecodingTests {
         #expect(try object(batch.events[2])["genai"] == nil)
     }
 
+    @Test("cache and reasoning tokens and the app's own cost, under the current names and the aliases other tools send")
+    func tokenParts() throws {
+        let request = Fixture.traces([
+            Fixture.span(trace: 2, span: 2, name: "current", attributes: [
+                Fixture.attribute("gen_ai.request.model", "claude-sonnet-4"),
+                Fixture.attribute("gen_ai.usage.input_tokens", 1000),
+                Fixture.attribute("gen_ai.usage.output_tokens", 300),
+                Fixture.attribute("gen_ai.usage.cache_read.input_tokens", 600),
+                Fixture.attribute("gen_ai.usage.cache_creation.input_tokens", 200),
+                Fixture.attribute("gen_ai.usage.reasoning.output_tokens", 120),
+            ]),
+            Fixture.span(trace: 2, span: 3, name: "openllmetry and litellm", attributes: [
+                Fixture.attribute("gen_ai.request.model", "claude-sonnet-4"),
+                Fixture.attribute("gen_ai.usage.input_tokens", 50),
+                Fixture.attribute("gen_ai.usage.cache_read_input_tokens", 7),
+                Fixture.attribute("gen_ai.usage.cache_creation_input_tokens", 9),
+                Fixture.attribute("gen_ai.usage.cost", 0.00125),
+            ]),
+            Fixture.span(trace: 2, span: 4, name: "openinference", attributes: [
+                Fixture.attribute("llm.model_name", "o3"),
+                Fixture.attribute("llm.token_count.prompt", 40),
+                Fixture.attribute("llm.token_count.prompt_details.cache_write", 11),
+                Fixture.attribute("llm.token_count.completion_details.reasoning", 13),
+                Fixture.attribute("llm.cost.total", -1.0),
+            ]),
+        ])
+        let batch = try decoder.decode(signal: .traces, format: .protobuf, body: Fixture.bytes(request), projectID: 1, receivedAtNanos: 0, redactor: .disabled)
+        let current = try #require(try object(batch.events[0])["genai"] as? [String: Any])
+        #expect(current["cached_input_tokens"] as? Int == 600)
+        #expect(current["cache_creation_input_tokens"] as? Int == 200)
+        #expect(current["reasoning_output_tokens"] as? Int == 120)
+        #expect(current["input_tokens"] as? Int == 1000, "the parts stay inside the totals")
+        let aliases = try #require(try object(batch.events[1])["genai"] as? [String: Any])
+        #expect(aliases["cached_input_tokens"] as? Int == 7)
+        #expect(aliases["cache_creation_input_tokens"] as? Int == 9)
+        #expect(aliases["reported_cost_usd"] as? Double == 0.00125)
+        let openInference = try #require(try object(batch.events[2])["genai"] as? [String: Any])
+        #expect(openInference["cache_creation_input_tokens"] as? Int == 11)
+        #expect(openInference["reasoning_output_tokens"] as? Int == 13)
+        #expect(openInference["reported_cost_usd"] == nil, "a negative cost is no cost")
+    }
+
     @Test("OTLP JSON with hex ids gives exactly the events the protobuf encoding gives")
     func jsonMatchesProtobuf() throws {
         let json = """

@@ -2,6 +2,7 @@ import VigilProjections
 import Foundation
 import Testing
 import VigilProcessors
+import VigilCore
 
 let shippedPrices: PriceTable = {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -61,13 +62,43 @@ struct PricingTests {
     func cost() throws {
         let at = micros(2025, 3, 1)
         // 1234 × 2.50 + 567 × 10.00 per million = 0.003085 + 0.00567
-        #expect(shippedPrices.cost(model: "gpt-4o", atMicros: at, inputTokens: 1234, outputTokens: 567) == Decimal(string: "0.008755"))
+        #expect(shippedPrices.cost(model: "gpt-4o", atMicros: at, usage: TokenUsage(input: 1234, output: 567)) == Decimal(string: "0.008755"))
         // 1000 input of which 400 cached: 600 × 2.50 + 400 × 1.25 = 0.0015 + 0.0005
-        #expect(shippedPrices.cost(model: "gpt-4o", atMicros: at, inputTokens: 1000, outputTokens: 0, cachedInputTokens: 400) == Decimal(string: "0.002"))
+        #expect(shippedPrices.cost(model: "gpt-4o", atMicros: at, usage: TokenUsage(input: 1000, output: 0, cacheRead: 400)) == Decimal(string: "0.002"))
         var sum = Decimal(0)
-        for _ in 0..<1_000_000 / 1000 { sum += shippedPrices.cost(model: "gpt-4o-mini", atMicros: at, inputTokens: 1, outputTokens: 1)! }
+        for _ in 0..<1_000_000 / 1000 { sum += shippedPrices.cost(model: "gpt-4o-mini", atMicros: at, usage: TokenUsage(input: 1, output: 1))! }
         #expect(sum == Decimal(string: "0.00075"), "a thousand tiny costs add up without drift")
-        #expect(shippedPrices.cost(model: "unknown-model", atMicros: at, inputTokens: 10, outputTokens: 10) == nil)
+        #expect(shippedPrices.cost(model: "unknown-model", atMicros: at, usage: TokenUsage(input: 10, output: 10)) == nil)
+    }
+
+    @Test("cache reads, cache writes and reasoning are each charged once, at their own price or the plain one")
+    func tokenParts() throws {
+        let at = micros(2025, 9, 1)
+        // claude-sonnet-4: input 3.00, output 15.00, cache reads 0.30, cache writes 3.75.
+        // 1000 input = 200 plain + 600 read + 200 written; 300 output of which 120 reasoning
+        // (no reasoning price: at the output price).
+        // 200×3.00 + 600×0.30 + 200×3.75 + 300×15.00 = 600 + 180 + 750 + 4500 = 6030 per million.
+        let usage = TokenUsage(input: 1000, output: 300, cacheRead: 600, cacheWrite: 200, reasoning: 120)
+        #expect(shippedPrices.cost(model: "claude-sonnet-4", atMicros: at, usage: usage) == Decimal(string: "0.00603"))
+        // gpt-4o has no cache-write price: written tokens at the input price, so the same as plain input.
+        #expect(shippedPrices.cost(model: "gpt-4o", atMicros: at, usage: TokenUsage(input: 1000, output: 0, cacheWrite: 400))
+                == shippedPrices.cost(model: "gpt-4o", atMicros: at, usage: TokenUsage(input: 1000, output: 0)))
+        // Parts larger than their whole are cut to it: never more than every token at its dearest.
+        let inflated = TokenUsage(input: 100, output: 10, cacheRead: 80, cacheWrite: 80, reasoning: 50)
+        // 80 read ×0.30 + 20 written ×3.75 + 10 output ×15 = 24 + 75 + 150 = 249 per million.
+        #expect(shippedPrices.cost(model: "claude-sonnet-4", atMicros: at, usage: inflated) == Decimal(string: "0.000249"))
+        let table = try PriceTable(json: Data("""
+            {"prices": [{"provider": "x", "model": "thinker", "effective_from": "2025-01-01", "input": "1", "output": "4",
+                         "cached_input": "0.1", "cache_creation_input": "1.25", "reasoning_output": "8"}]}
+            """.utf8), source: "t.json")
+        // 10 plain ×1 + 20 read ×0.1 + 30 written ×1.25 + 5 output ×4 + 15 reasoning ×8 = 10 + 2 + 37.5 + 20 + 120.
+        let all = TokenUsage(input: 60, output: 20, cacheRead: 20, cacheWrite: 30, reasoning: 15)
+        #expect(table.cost(model: "thinker", atMicros: at, usage: all) == Decimal(string: "0.0001895"))
+        #expect(throws: VigilError.self) {
+            _ = try PriceTable(json: Data("""
+                {"prices": [{"provider": "x", "model": "y", "effective_from": "2025-01-01", "input": "1", "output": "1", "reasoning_output": "lots"}]}
+                """.utf8), source: "t.json")
+        }
     }
 
     @Test("a user's table overrides and extends the shipped one; bad tables are refused with the place")

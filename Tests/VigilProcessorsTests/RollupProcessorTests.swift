@@ -24,6 +24,10 @@ struct SyntheticSpan {
     var ttftSeconds: Double?
     /// The LLM call's output and finish reason, for the built-in checks.
     var output: (text: String, finishReason: String)? = nil
+    /// Cache reads, cache writes and reasoning tokens (parts of the totals).
+    var parts: (cacheRead: Int64, cacheWrite: Int64, reasoning: Int64)? = nil
+    /// The cost the app reported.
+    var reportedCost: Double? = nil
 
     /// The rollups' kind of the span, written out here rather than asked of `SpanKind`.
     var kind: String {
@@ -63,6 +67,12 @@ struct SyntheticSpan {
             writer.string("response_model", model)
             if let inputTokens { writer.int("input_tokens", inputTokens) }
             if let outputTokens { writer.int("output_tokens", outputTokens) }
+            if let parts {
+                writer.int("cached_input_tokens", parts.cacheRead)
+                writer.int("cache_creation_input_tokens", parts.cacheWrite)
+                writer.int("reasoning_output_tokens", parts.reasoning)
+            }
+            if let reportedCost { writer.double("reported_cost_usd", reportedCost) }
             if let output {
                 writer.beginArray("finish_reasons")
                 writer.string(nil, output.finishReason)
@@ -211,7 +221,7 @@ struct RollupProcessorTests {
                     var cost = Decimal(0)
                     var unpriced: Int64 = 0
                     for member in members where member.model != nil {
-                        if let price = shippedPrices.cost(model: member.model!, atMicros: member.startMicros, inputTokens: member.inputTokens ?? 0, outputTokens: member.outputTokens ?? 0) {
+                        if let price = shippedPrices.cost(model: member.model!, atMicros: member.startMicros, usage: TokenUsage(input: member.inputTokens ?? 0, output: member.outputTokens ?? 0)) {
                             cost += price
                         } else {
                             unpriced += 1
@@ -304,5 +314,33 @@ struct RollupProcessorTests {
         #expect(future.first?.count == 1)
         let other = try await reader.summary(projectID: 2, fromMicros: start - 60_000_000, toMicros: start + 60_000_000, service: nil, model: nil, groupBy: [])
         #expect(other.first?.count == 1 && other.first?.inputTokens == 5)
+    }
+
+    @Test("cache and reasoning tokens are priced in the rollups; the app's cost prices what Vigil cannot, never what it can")
+    func tokenPartsAndReportedCost() async throws {
+        let test = try await TestDatabase.fresh("rollupparts")
+        func call(_ model: String, _ input: Int64, _ output: Int64) -> SyntheticSpan {
+            SyntheticSpan(service: "chat", model: model, operation: "chat", error: false, startMicros: start, durationNanos: 1_000_000, inputTokens: input, outputTokens: output, ttftSeconds: nil)
+        }
+        var cached = call("claude-sonnet-4", 1000, 300)
+        cached.parts = (600, 200, 120)
+        var reported = call("in-house-llm", 10, 10)
+        reported.reportedCost = 0.0042
+        var overridden = call("gpt-4o", 100, 10)
+        overridden.reportedCost = 99
+        try await append([cached, reported, call("in-house-llm", 5, 5), overridden], project: 1, offset: 0, test: test)
+        let runner = ProcessorRunner(processor: RollupProcessor(prices: shippedPrices), database: test.database, logger: test.logger)
+        try await test.withConnection { try await runner.runToHead(on: $0) }
+        let connection = try await test.database.connect()
+        defer { Task { try? await connection.close() } }
+        let groups = try await RollupReader(executor: connection, logger: test.logger)
+            .summary(projectID: 1, fromMicros: start - 60_000_000, toMicros: start + 60_000_000, service: nil, model: nil, groupBy: [.model])
+        let byModel = Dictionary(uniqueKeysWithValues: groups.map { ($0.dimensions.first?.1 ?? "", $0) })
+        // 200×3.00 + 600×0.30 + 200×3.75 + 300×15.00 per million.
+        #expect(byModel["claude-sonnet-4"]?.costUSD == Decimal(string: "0.00603"))
+        #expect(byModel["in-house-llm"]?.costUSD == Decimal(string: "0.0042"))
+        #expect(byModel["in-house-llm"]?.unpricedCalls == 1, "the call without a reported cost stays unpriced")
+        // 100×2.50 + 10×10.00 per million: the table's price, not the 99 dollars the app sent.
+        #expect(byModel["gpt-4o"]?.costUSD == Decimal(string: "0.00035"))
     }
 }

@@ -1047,7 +1047,7 @@ def test_rules_check(cli, tmp_path):
     assert result.stdout == "ok: 1 file, 1 rules, 1 receivers, 0 SLOs\n"
 
     # vigil serve checks the rules before it listens.
-    env = cli.env({"VIGIL_RULES": str(folder), "VIGIL_LISTEN": "127.0.0.1:0"})
+    env = cli.env({"VIGIL_RULES": str(folder), "VIGIL_LISTEN": "127.0.0.1:0", "VIGIL_GRPC_LISTEN": "127.0.0.1:0"})
     serve = subprocess.run([cli.binary, "serve"], capture_output=True, text=True, env=env, timeout=60,
                            stdin=subprocess.DEVNULL, cwd=tmp_path)
     assert serve.returncode != 0

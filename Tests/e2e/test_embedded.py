@@ -37,6 +37,7 @@ class Embedded:
         self.env = clean_environment() | {
             "VIGIL_DATA_DIR": str(data),
             "VIGIL_LISTEN": "127.0.0.1:0",
+            "VIGIL_GRPC_LISTEN": "127.0.0.1:0",
             "VIGIL_MIGRATIONS_DIR": str(MIGRATIONS_DIR),
         }
         self.process = None

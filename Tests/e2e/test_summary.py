@@ -1,6 +1,8 @@
 """The rollups behind GET /api/v1/summary against ground truth the test computes itself (numpy,
 exact decimals) from the raw spans it sent through the real OpenTelemetry Python SDK: counts,
-errors and tokens exact, cost exact against the price table, p50/p95/p99 within 1%, for several
+errors and tokens exact, cost exact against the price table (cache reads, cache writes and
+reasoning tokens each at their own price, the app's own `gen_ai.usage.cost` for a model the table
+does not price), p50/p95/p99 within 1%, for several
 groupings and time ranges across minute boundaries; and `vigil replay rollup` gives exactly the
 live result. (kill -9 during processing: test_processor_crash.py.)"""
 
@@ -39,13 +41,26 @@ def price_table():
     return prices
 
 
-def cost_of(prices, model, start_ns, input_tokens, output_tokens):
-    day = time.strftime("%Y-%m-%d", time.gmtime(start_ns / 1e9))
-    candidates = [p for p in prices.get(model, []) if p["effective_from"] <= day]
+def cost_of(prices, span):
+    """The oracle: exact decimals. Cache reads and writes are part of the input tokens, reasoning
+    part of the output; each part at its own price where the table has one, else at the plain
+    price; a part larger than its whole cut to it. Without a price, the cost the app sent."""
+    day = time.strftime("%Y-%m-%d", time.gmtime(span["start"] / 1e9))
+    candidates = [p for p in prices.get(span["model"], []) if p["effective_from"] <= day]
     if not candidates:
-        return None
+        return Decimal(repr(span["reported"])) if span["reported"] is not None else None
     price = max(candidates, key=lambda p: p["effective_from"])
-    return (Decimal(input_tokens) * Decimal(price["input"]) + Decimal(output_tokens) * Decimal(price["output"])) / Decimal(1_000_000)
+    inp, out = span["input"], span["output"]
+    read = min(span["cache_read"], inp)
+    write = min(span["cache_write"], inp - read)
+    reasoning = min(span["reasoning"], out)
+    plain_in, plain_out = Decimal(price["input"]), Decimal(price["output"])
+    total = (Decimal(inp - read - write) * plain_in
+             + Decimal(read) * Decimal(price.get("cached_input", price["input"]))
+             + Decimal(write) * Decimal(price.get("cache_creation_input", price["input"]))
+             + Decimal(out - reasoning) * plain_out
+             + Decimal(reasoning) * Decimal(price.get("reasoning_output", price["output"])))
+    return total / Decimal(1_000_000)
 
 
 def send_spans(endpoint, key, seed=7, count=2400):
@@ -77,19 +92,37 @@ def send_spans(endpoint, key, seed=7, count=2400):
             input_tokens = rng.randint(1, 6000)
             output_tokens = rng.randint(0, 1500)
             error = rng.random() < 0.08
-            span = tracer.start_span(f"chat {raw_model}", kind=SpanKind.CLIENT, start_time=start, attributes={
+            attributes = {
                 "gen_ai.operation.name": "chat",
                 "gen_ai.provider.name": "openai" if "gpt" in raw_model else "anthropic",
                 "gen_ai.request.model": raw_model,
                 "gen_ai.response.model": raw_model,
                 "gen_ai.usage.input_tokens": input_tokens,
                 "gen_ai.usage.output_tokens": output_tokens,
-            })
+            }
+            # Cache reads, cache writes and reasoning on some calls, under the current names or
+            # OpenLLMetry's; now and then a part larger than its whole (cut to it, never
+            # counted twice); the app's own cost on some calls of the model the table lacks.
+            cache_read = rng.choice([0, 0, rng.randint(0, input_tokens), input_tokens + 5])
+            cache_write = rng.choice([0, 0, rng.randint(0, input_tokens)])
+            reasoning = rng.choice([0, 0, rng.randint(0, output_tokens)])
+            current = rng.random() < 0.5
+            if cache_read:
+                attributes["gen_ai.usage.cache_read.input_tokens" if current else "gen_ai.usage.cache_read_input_tokens"] = cache_read
+            if cache_write:
+                attributes["gen_ai.usage.cache_creation.input_tokens" if current else "gen_ai.usage.cache_creation_input_tokens"] = cache_write
+            if reasoning:
+                attributes["gen_ai.usage.reasoning.output_tokens"] = reasoning
+            reported = round(rng.uniform(0.0001, 0.05), 6) if rng.random() < 0.5 else None
+            if reported is not None:
+                attributes["gen_ai.usage.cost"] = reported
+            span = tracer.start_span(f"chat {raw_model}", kind=SpanKind.CLIENT, start_time=start, attributes=attributes)
             if error:
                 span.set_status(Status(StatusCode.ERROR, "upstream 500"))
             span.end(end_time=end)
             sent.append({"service": service, "model": MODELS[raw_model], "start": start, "end": end,
-                         "input": input_tokens, "output": output_tokens, "error": error})
+                         "input": input_tokens, "output": output_tokens, "error": error, "cache_read": cache_read,
+                         "cache_write": cache_write, "reasoning": reasoning, "reported": reported})
         assert provider.force_flush(30_000)
         provider.shutdown()
         assert results and all(r == SpanExportResult.SUCCESS for r in results), results
@@ -132,7 +165,7 @@ def check_against_truth(vigil, key, sent, prices):
                 assert group["errors"] == sum(s["error"] for s in members)
                 assert group["input_tokens"] == sum(s["input"] for s in members)
                 assert group["output_tokens"] == sum(s["output"] for s in members)
-                costs = [cost_of(prices, s["model"], s["start"], s["input"], s["output"]) for s in members]
+                costs = [cost_of(prices, s) for s in members]
                 assert Decimal(group["cost_usd"]) == sum((c for c in costs if c is not None), Decimal(0))
                 assert group["unpriced_calls"] == sum(c is None for c in costs)
                 durations = numpy.array([(s["end"] - s["start"]) / 1e6 for s in members])
