@@ -286,7 +286,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilAlertingTests",
-            dependencies: ["VigilAlerting"],
+            dependencies: ["VigilAlerting", "VigilCore"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
@@ -379,7 +379,7 @@ if Context.environment["VIGIL_FUZZ"] == "1" {
         ("FuzzOTLPJSON", ["VigilIngest", "VigilSafety"]),
         ("FuzzGzip", ["VigilIngest", "VigilSafety"]),
         ("FuzzRuleFile", ["VigilAlerting"]),
-        ("FuzzLabelRegex", ["VigilAlerting"]),
+        ("FuzzLabelRegex", ["VigilCore"]),
         ("FuzzDashboard", ["VigilDashboards"]),
         ("FuzzPanelSQL", ["VigilDashboards"]),
         ("FuzzOutputMessages", ["VigilProcessors"]),

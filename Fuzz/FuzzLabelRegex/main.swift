@@ -1,6 +1,6 @@
 // libFuzzer target: silence matcher regexes: the input up to its first newline is the pattern, the rest a label value it is matched against.
 // Built and run by scripts/fuzz.sh (`make fuzz`); see Package.swift for why this is a main.swift.
-internal import VigilAlerting
+internal import VigilCore
 
 /// Runs one input; returns 0, as libFuzzer requires. A crash or a failed precondition is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,3 +1,5 @@
+internal import VigilCore
+
 /// A silence: alerts whose labels match every matcher, between `startsAt` and `endsAt`, are not
 /// notified (they still change state). Matchers work as Alertmanager's: `=`, `!=`, `=~`, `!~`,
 /// regular expressions (RE2's syntax, as `LabelRegex` takes it) anchored at both ends; a label

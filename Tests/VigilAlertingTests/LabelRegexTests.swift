@@ -1,5 +1,6 @@
 import Testing
 import VigilAlerting
+import VigilCore
 
 @Suite("Silence regular expressions")
 struct LabelRegexTests {

@@ -1,5 +1,5 @@
-/// A regular expression for silence matchers (`=~`, `!~`), matched against a whole label value in
-/// time linear in the value's length: the pattern becomes a Thompson NFA whose states are followed
+/// A regular expression matched against a whole value (a label value of a silence matcher, `=~`
+/// and `!~`; a model name of a price entry's `match`) in time linear in the value's length: the pattern becomes a Thompson NFA whose states are followed
 /// all at once, so no pattern, however written, can make the evaluator backtrack.
 ///
 /// The syntax is the part of RE2's (Alertmanager's, Prometheus') that a label needs: literals,
