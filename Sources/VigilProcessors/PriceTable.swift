@@ -53,13 +53,18 @@ public struct PriceTable: Sendable {
 
     private var prices: [String: [Price]] = [:]
     private var aliases: [String: String] = [:]
+    /// Each entry's `match` patterns with the model they price, in the table's order (a user's
+    /// table before the shipped one).
+    private var patterns: [(pattern: LabelRegex, model: String)] = []
 
     /// An empty table.
     public init() {}
 
     /// Reads the JSON form (`pricing/prices.json`): `{"prices": [{"provider", "model",
     /// "effective_from": "YYYY-MM-DD", "input", "output", "cached_input"?, "cache_creation_input"?,
-    /// "reasoning_output"?, "aliases"?}]}`, amounts as decimal strings. `source` names the file in errors.
+    /// "reasoning_output"?, "aliases"?, "match"?}]}`, amounts as decimal strings. `match` holds
+    /// regular expressions (RE2's syntax, matched in linear time against the whole normalised
+    /// name) for names the aliases do not list. `source` names the file in errors.
     public init(json: Data, source: String) throws {
         struct File: Decodable {
             struct Entry: Decodable {
@@ -72,6 +77,7 @@ public struct PriceTable: Sendable {
                 var cache_creation_input: String?
                 var reasoning_output: String?
                 var aliases: [String]?
+                var match: [String]?
             }
             var prices: [Entry]
         }
@@ -103,6 +109,13 @@ public struct PriceTable: Sendable {
             add(Price(provider: entry.provider, model: model, effectiveFromMicros: effective, input: input, output: output,
                       cachedInput: cached, cacheCreationInput: cacheCreation, reasoningOutput: reasoning))
             for alias in entry.aliases ?? [] { aliases[ModelName.normalise(alias)] = model }
+            for text in entry.match ?? [] {
+                do {
+                    patterns.append((try LabelRegex(text), model))
+                } catch {
+                    throw VigilError(.configuration, "\(place): match \(text) is not a pattern this table takes: \(error)")
+                }
+            }
         }
     }
 
@@ -114,6 +127,7 @@ public struct PriceTable: Sendable {
             for price in list { merged.add(price) }
         }
         merged.aliases.merge(overrides.aliases) { _, new in new }
+        merged.patterns = overrides.patterns + patterns
         return merged
     }
 
@@ -122,10 +136,19 @@ public struct PriceTable: Sendable {
         Self.price(in: history(ofNormalised: ModelName.normalise(model)), atMicros: micros)
     }
 
-    /// Every price of the model whose normal form is `name` (its own, or its alias's), oldest
-    /// first: a processor looks it up once per model and picks by date per call.
+    /// Every price of the model whose normal form is `name` (see `pricedName(ofNormalised:)`),
+    /// oldest first: a processor looks it up once per model and picks by date per call.
     public func history(ofNormalised name: String) -> [Price] {
-        prices[name] ?? aliases[name].flatMap { prices[$0] } ?? []
+        pricedName(ofNormalised: name).flatMap { prices[$0] } ?? []
+    }
+
+    /// The model the table prices a normalised `name` as: the name itself, the model it is an
+    /// alias of, or the first model whose `match` pattern takes it; nil when none does. The
+    /// rollups count a call under this name, so aliases and variants add up under one model.
+    public func pricedName(ofNormalised name: String) -> String? {
+        if prices[name] != nil { return name }
+        if let target = aliases[name], prices[target] != nil { return target }
+        return patterns.first { $0.pattern.matches(name) }?.model
     }
 
     /// The price of `history` in force at `micros`.

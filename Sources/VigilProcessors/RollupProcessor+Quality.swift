@@ -47,7 +47,7 @@ extension RollupProcessor {
             let model = evaluation.model ?? trace?.model ?? ""
             let key = QualityKey(
                 projectID: evaluation.projectID, bucketMicros: RollupTier.minute.bucket(of: evaluation.micros),
-                service: evaluation.service ?? trace?.service ?? "", model: model.isEmpty ? "" : ModelName.normalise(model), name: evaluation.name
+                service: evaluation.service ?? trace?.service ?? "", model: model.isEmpty ? "" : pricedName(model), name: evaluation.name
             )
             quality.add(key, score: evaluation.score)
         }

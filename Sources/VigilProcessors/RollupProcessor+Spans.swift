@@ -58,7 +58,7 @@ extension RollupProcessor {
                     AND (kind IN ('span', 'evaluation') OR (kind = 'log_record' AND body->>'event_name' = 'gen_ai.evaluation.result'))
                   OFFSET 0) AS e
             """, logger: logger)
-        // Per raw model name: its normal form and its prices, looked up once per batch.
+        // Per raw model name: the name it is counted under and its prices, looked up once per batch.
         var models: [String: (name: String, prices: [PriceTable.Price])] = [:]
         fold.rollups.reserveCapacity(Int(through - after))
         fold.traces.reserveCapacity(Int(through - after) / 2)
@@ -96,7 +96,8 @@ extension RollupProcessor {
             if let known = models[rawModel] {
                 (model, history) = known
             } else {
-                model = rawModel.isEmpty ? "" : ModelName.normalise(rawModel)
+                // An alias or a variant a price's pattern takes is counted under the priced name.
+                model = rawModel.isEmpty ? "" : pricedName(rawModel)
                 history = model.isEmpty ? [] : prices.history(ofNormalised: model)
                 models[rawModel] = (model, history)
             }
@@ -153,6 +154,13 @@ extension RollupProcessor {
             }
         }
         try await attribute(attributed, of: &fold.evaluations, on: connection, logger: logger)
+    }
+
+    /// The name a model's calls are counted under: its normal form, or the model the price
+    /// table prices it as.
+    func pricedName(_ model: String) -> String {
+        let normal = ModelName.normalise(model)
+        return prices.pricedName(ofNormalised: normal) ?? normal
     }
 
     /// The cost an app reported, as written in the event (a plain decimal number), or nil when it

@@ -101,6 +101,32 @@ struct PricingTests {
         }
     }
 
+    @Test("names a host spells its own way find their price through the entry's match pattern; aliases and patterns give the priced name")
+    func matchPatterns() throws {
+        let at = micros(2025, 6, 1)
+        for spelling in ["llama-3.1-8b", "Llama 3.1 8B Instruct", "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo", "llama3.1-8b-instruct-fp8"] {
+            let normal = ModelName.normalise(spelling)
+            #expect(shippedPrices.pricedName(ofNormalised: normal) == "llama-3.1-8b-instruct", "\(spelling)")
+            #expect(shippedPrices.price(for: spelling, atMicros: at)?.model == "llama-3.1-8b-instruct", "\(spelling)")
+        }
+        #expect(shippedPrices.pricedName(ofNormalised: "llama-3.1-70b") == "llama-3.1-70b-instruct")
+        #expect(shippedPrices.pricedName(ofNormalised: "llama-3.1-8b-base-v2") == nil, "a pattern takes the whole name or nothing")
+        #expect(shippedPrices.pricedName(ofNormalised: ModelName.normalise("chatgpt-4o-latest")) == "gpt-4o", "an alias is counted under its model")
+        #expect(shippedPrices.pricedName(ofNormalised: "gpt-4o") == "gpt-4o")
+        let user = try PriceTable(json: Data("""
+            {"prices": [{"provider": "acme", "model": "acme-8b", "effective_from": "2025-01-01", "input": "1", "output": "2",
+                         "match": ["llama-3[.]1-8b"]}]}
+            """.utf8), source: "mine.json")
+        #expect(shippedPrices.merging(user).pricedName(ofNormalised: "llama-3.1-8b") == "acme-8b", "the user's patterns are tried first")
+        #expect {
+            _ = try PriceTable(json: Data("""
+                {"prices": [{"provider": "x", "model": "y", "effective_from": "2025-01-01", "input": "1", "output": "1", "match": ["(a"]}]}
+                """.utf8), source: "bad.json")
+        } throws: { error in
+            (error as? VigilError)?.message.contains("bad.json, price 1 (y): match (a") == true
+        }
+    }
+
     @Test("a user's table overrides and extends the shipped one; bad tables are refused with the place")
     func overrides() throws {
         let user = try PriceTable(json: Data("""

@@ -343,4 +343,21 @@ struct RollupProcessorTests {
         // 100×2.50 + 10×10.00 per million: the table's price, not the 99 dollars the app sent.
         #expect(byModel["gpt-4o"]?.costUSD == Decimal(string: "0.00035"))
     }
+
+    @Test("an alias and a host's spelling are rolled up under the model they are priced as")
+    func pricedNames() async throws {
+        let test = try await TestDatabase.fresh("rollupnames")
+        let spans = ["chatgpt-4o-latest", "gpt-4o-2024-08-06", "Llama 3.1 8B Instruct", "llama-3.1-8b", "my-finetune"].map {
+            SyntheticSpan(service: "chat", model: $0, operation: "chat", error: false, startMicros: start, durationNanos: 1_000_000, inputTokens: 10, outputTokens: 10, ttftSeconds: nil)
+        }
+        try await append(spans, project: 1, offset: 0, test: test)
+        let runner = ProcessorRunner(processor: RollupProcessor(prices: shippedPrices), database: test.database, logger: test.logger)
+        try await test.withConnection { try await runner.runToHead(on: $0) }
+        let connection = try await test.database.connect()
+        defer { Task { try? await connection.close() } }
+        let groups = try await RollupReader(executor: connection, logger: test.logger)
+            .summary(projectID: 1, fromMicros: start - 60_000_000, toMicros: start + 60_000_000, service: nil, model: nil, groupBy: [.model])
+        let counts = Dictionary(uniqueKeysWithValues: groups.map { ($0.dimensions.first?.1 ?? "", $0.count) })
+        #expect(counts == ["gpt-4o": 2, "llama-3.1-8b-instruct": 2, "my-finetune": 1])
+    }
 }
