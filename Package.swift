@@ -249,7 +249,8 @@ let package = Package(
         .target(
             name: "VigilTestSupport",
             dependencies: [
-                "VigilCore", "VigilEventLog", "VigilStats",
+                "VigilCore", "VigilEventLog", "VigilStats", "VigilOTLPProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -229,29 +229,9 @@ struct GRPCHarness: Sendable {
 }
 
 func span(trace: UInt8, span: UInt8) -> OTLPSpan {
-    var result = OTLPSpan()
-    result.traceID = Data(repeating: trace, count: 16)
-    result.spanID = Data(repeating: span, count: 8)
-    result.name = "chat gpt-4o"
-    result.startTimeUnixNano = UInt64(Date().timeIntervalSince1970 * 1e9)
-    result.endTimeUnixNano = result.startTimeUnixNano + 500_000_000
-    var model = OTLPKeyValue()
-    model.key = "gen_ai.request.model"
-    model.value.stringValue = "gpt-4o"
-    result.attributes = [model]
-    return result
+    OTLPTraces.span(trace: trace, span: span)
 }
 
 func traceRequest(_ spans: [OTLPSpan]) throws -> [UInt8] {
-    var scope = OTLPScopeSpans()
-    scope.spans = spans
-    var resourceSpans = OTLPResourceSpans()
-    var service = OTLPKeyValue()
-    service.key = "service.name"
-    service.value.stringValue = "chat"
-    resourceSpans.resource.attributes = [service]
-    resourceSpans.scopeSpans = [scope]
-    var request = OTLPExportTraceServiceRequest()
-    request.resourceSpans = [resourceSpans]
-    return try request.serializedBytes()
+    try OTLPTraces.request(spans)
 }

@@ -81,31 +81,11 @@ func headers(key: String?, contentType: String?, encoding: String? = nil) -> HTT
 }
 
 func span(trace: UInt8, span: UInt8, name: String = "chat gpt-4o") -> OTLPSpan {
-    var result = OTLPSpan()
-    result.traceID = Data(repeating: trace, count: 16)
-    result.spanID = Data(repeating: span, count: 8)
-    result.name = name
-    result.startTimeUnixNano = UInt64(Date().timeIntervalSince1970 * 1e9)
-    result.endTimeUnixNano = result.startTimeUnixNano + 500_000_000
-    var model = OTLPKeyValue()
-    model.key = "gen_ai.request.model"
-    model.value.stringValue = "gpt-4o"
-    result.attributes = [model]
-    return result
+    OTLPTraces.span(trace: trace, span: span, name: name)
 }
 
 func traceRequest(_ spans: [OTLPSpan]) throws -> ByteBuffer {
-    var scope = OTLPScopeSpans()
-    scope.spans = spans
-    var resourceSpans = OTLPResourceSpans()
-    var service = OTLPKeyValue()
-    service.key = "service.name"
-    service.value.stringValue = "chat"
-    resourceSpans.resource.attributes = [service]
-    resourceSpans.scopeSpans = [scope]
-    var request = OTLPExportTraceServiceRequest()
-    request.resourceSpans = [resourceSpans]
-    return ByteBuffer(bytes: try request.serializedBytes() as [UInt8])
+    ByteBuffer(bytes: try OTLPTraces.request(spans))
 }
 
 func json(_ buffer: ByteBuffer) throws -> [String: Any] {
