@@ -994,6 +994,12 @@ enum OpenAPIDocument {
                               "output_tokens": {"type": "integer"},
                               "cost_usd": {"type": "number"},
                               "unpriced_calls": {"type": "integer"},
+                              "reported_cost": {
+                                "type": "object",
+                                "description": "the cost the app sent (gen_ai.usage.cost, llm.cost.total) beside Vigil's, over the calls of the group that carried one and that Vigil priced too",
+                                "properties": {"calls": {"type": "integer"}, "app_usd": {"type": "number"}, "vigil_usd": {"type": "number"}},
+                                "required": ["calls", "app_usd", "vigil_usd"]
+                              },
                               "quality": {
                                 "type": "object",
                                 "description": "mean score by evaluation or built-in check name (null when only labels); evaluations in groupings by service and model only, the checks (check.empty_output, check.refusal, check.truncated, check.invalid_json) in every grouping",
@@ -1012,6 +1018,7 @@ enum OpenAPIDocument {
                               "output_tokens",
                               "cost_usd",
                               "unpriced_calls",
+                              "reported_cost",
                               "quality",
                               "quality_counts"
                             ],

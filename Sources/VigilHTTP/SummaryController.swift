@@ -71,6 +71,12 @@ public struct SummaryController: Sendable {
             writer.int("output_tokens", group.outputTokens)
             writer.raw("cost_usd", Array("\(group.costUSD)".utf8))
             writer.int("unpriced_calls", group.unpricedCalls)
+            // The app's own cost beside Vigil's, over the calls that carried both.
+            writer.beginObject("reported_cost")
+            writer.int("calls", group.reportedCalls)
+            writer.raw("app_usd", Array("\(group.reportedAppCostUSD)".utf8))
+            writer.raw("vigil_usd", Array("\(group.reportedVigilCostUSD)".utf8))
+            writer.endObject()
             writer.beginObject("quality")
             for (name, totals) in group.quality.sorted(by: { $0.key < $1.key }) {
                 if let mean = totals.mean { writer.double(name, mean) } else { writer.null(name) }

@@ -77,7 +77,8 @@ extension RollupProcessor {
         let rows = try await transaction.query("""
             SELECT r.project_id, k.bucket_us, r.service, r.model, r.operation, r.status, r.kind,
                    r.count, r.errors, r.skewed, r.latency_sketch, r.ttft_sketch, r.input_tokens, r.output_tokens, r.cost_usd::text, r.unpriced,
-                   \(unescaped: Self.checkColumns.map { "r." + $0 }.joined(separator: ", "))
+                   \(unescaped: Self.checkColumns.map { "r." + $0 }.joined(separator: ", ")),
+                   r.reported_calls, r.reported_cost_usd::text, r.reported_vigil_cost_usd::text
             FROM \(unescaped: tier.table) r
             JOIN unnest(\(keys.map(\.projectID)), \(keys.map(\.bucketMicros)), \(keys.map(\.service)), \(keys.map(\.model)), \(keys.map(\.operation)), \(keys.map(\.status)),
                         \(keys.map(\.kind)))
@@ -93,9 +94,12 @@ extension RollupProcessor {
                 model: try cells[3].decode(String.self), operation: try cells[4].decode(String.self), status: try cells[5].decode(String.self),
                 kind: try cells[6].decode(String.self)
             )
+            let reportedAt = 16 + Self.checkColumns.count
             guard let latency = QuantileSketch(encoded: Array(buffer: try cells[10].decode(ByteBuffer.self))),
                   let ttft = QuantileSketch(encoded: Array(buffer: try cells[11].decode(ByteBuffer.self))),
-                  let cost = Decimal(string: try cells[14].decode(String.self), locale: Locale(identifier: "en_US_POSIX"))
+                  let cost = Decimal(string: try cells[14].decode(String.self), locale: Locale(identifier: "en_US_POSIX")),
+                  let app = Decimal(string: try cells[reportedAt + 1].decode(String.self), locale: Locale(identifier: "en_US_POSIX")),
+                  let vigil = Decimal(string: try cells[reportedAt + 2].decode(String.self), locale: Locale(identifier: "en_US_POSIX"))
             else {
                 throw VigilError(.unavailable, "a stored \(tier.table) row of \(key.service)/\(key.model) is unreadable; run vigil replay rollup")
             }
@@ -103,7 +107,8 @@ extension RollupProcessor {
             stored.append((key, RollupTotals(
                 count: try cells[7].decode(Int64.self), errors: try cells[8].decode(Int64.self), skewed: try cells[9].decode(Int64.self),
                 latency: latency, ttft: ttft, inputTokens: try cells[12].decode(Int64.self), outputTokens: try cells[13].decode(Int64.self),
-                cost: cost, unpriced: try cells[15].decode(Int64.self), checks: checks
+                cost: cost, unpriced: try cells[15].decode(Int64.self), checks: checks,
+                reported: ReportedCost(calls: try cells[reportedAt].decode(Int64.self), app: app, vigil: vigil)
             )))
         }
         return stored
@@ -112,7 +117,7 @@ extension RollupProcessor {
     /// Copies new rows into `tier`'s table, in key order.
     private func copy(_ rows: [(key: RollupKey, value: RollupTotals)], into tier: RollupTier) -> PreparedWrite? {
         let columns = ["project_id", tier.column, "service", "model", "operation", "status", "kind", "count", "errors", "skewed",
-                       "latency_sketch", "ttft_sketch", "input_tokens", "output_tokens", "cost_usd", "unpriced"] + Self.checkColumns
+                       "latency_sketch", "ttft_sketch", "input_tokens", "output_tokens", "cost_usd", "unpriced"] + Self.checkColumns + ReportedCost.columns
         let order = rows.positions(orderedBy: { (rows[$0].key.projectID, rows[$0].key.bucketMicros) })
         return .copy(rows, in: order, into: tier.table, columns: columns) { text, row in
             text.int(row.key.projectID)
@@ -137,6 +142,9 @@ extension RollupProcessor {
             text.int(row.value.checks.truncated)
             text.int(row.value.checks.jsonChecked)
             text.int(row.value.checks.invalidJSON)
+            text.int(row.value.reported.calls)
+            text.numeric(row.value.reported.app)
+            text.numeric(row.value.reported.vigil)
         }
     }
 
@@ -144,18 +152,20 @@ extension RollupProcessor {
     private func upsert(_ merged: [(key: RollupKey, value: RollupTotals)], into tier: RollupTier) -> PreparedWrite? {
         guard !merged.isEmpty else { return nil }
         let rows = merged.inKeyOrder()
-        let checks = Self.checkColumns.joined(separator: ", ")
+        let checks = (Self.checkColumns + ReportedCost.columns).joined(separator: ", ")
         return .query("""
             INSERT INTO \(unescaped: tier.table) (project_id, \(unescaped: tier.column), service, model, operation, status, kind, count, errors, skewed,
                                        latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced, \(unescaped: checks))
             SELECT project_id, vigil_ts(bucket_us), service, model, operation, status, kind,
-                   count, errors, skewed, latency, ttft, input_tokens, output_tokens, cost::numeric, unpriced, \(unescaped: checks)
+                   count, errors, skewed, latency, ttft, input_tokens, output_tokens, cost::numeric, unpriced,
+                   \(unescaped: Self.checkColumns.joined(separator: ", ")), reported_calls, reported_cost_usd::numeric, reported_vigil_cost_usd::numeric
             FROM unnest(\(rows.map(\.key.projectID)), \(rows.map(\.key.bucketMicros)), \(rows.map(\.key.service)), \(rows.map(\.key.model)),
                         \(rows.map(\.key.operation)), \(rows.map(\.key.status)), \(rows.map(\.key.kind)), \(rows.map(\.value.count)), \(rows.map(\.value.errors)),
                         \(rows.map(\.value.skewed)), \(rows.map { ByteBuffer(bytes: $0.value.latency.encoded()) }), \(rows.map { ByteBuffer(bytes: $0.value.ttft.encoded()) }),
                         \(rows.map(\.value.inputTokens)), \(rows.map(\.value.outputTokens)), \(rows.map(\.value.cost.numericText)), \(rows.map(\.value.unpriced)),
                         \(rows.map(\.value.checks.outputs)), \(rows.map(\.value.checks.empty)), \(rows.map(\.value.checks.refusal)),
-                        \(rows.map(\.value.checks.truncated)), \(rows.map(\.value.checks.jsonChecked)), \(rows.map(\.value.checks.invalidJSON)))
+                        \(rows.map(\.value.checks.truncated)), \(rows.map(\.value.checks.jsonChecked)), \(rows.map(\.value.checks.invalidJSON)),
+                        \(rows.map(\.value.reported.calls)), \(rows.map(\.value.reported.app.numericText)), \(rows.map(\.value.reported.vigil.numericText)))
                  AS r(project_id, bucket_us, service, model, operation, status, kind, count, errors, skewed, latency, ttft, input_tokens, output_tokens, cost, unpriced,
                       \(unescaped: checks))
             ON CONFLICT (project_id, \(unescaped: tier.column), service, model, operation, status, kind) DO UPDATE SET
@@ -163,7 +173,7 @@ extension RollupProcessor {
                 latency_sketch = excluded.latency_sketch, ttft_sketch = excluded.ttft_sketch,
                 input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
                 cost_usd = excluded.cost_usd, unpriced = excluded.unpriced,
-                \(unescaped: Self.checkColumns.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+                \(unescaped: (Self.checkColumns + ReportedCost.columns).map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
             """)
     }
 

@@ -114,15 +114,19 @@ extension RollupProcessor {
             // cost the app sent (LiteLLM's `gen_ai.usage.cost`, OpenInference's `llm.cost.total`)
             // stands in for a missing price; Vigil's own price wins where there is one.
             var cost: Decimal??
+            // The app's cost beside Vigil's, when the call carries both.
+            var comparison: (app: Decimal, vigil: Decimal)?
             if !model.isEmpty, input != nil || output != nil {
                 let usage = TokenUsage(
                     input: input ?? 0, output: output ?? 0, cacheRead: try cells[10].decode(Int64?.self) ?? 0,
                     cacheWrite: try cells[22].decode(Int64?.self) ?? 0, reasoning: try cells[23].decode(Int64?.self) ?? 0
                 )
-                cost = .some(PriceTable.price(in: history, atMicros: micros).map { PriceTable.cost(at: $0, usage: usage) })
-                if cost == .some(nil), let reported = try cells[24].decode(String?.self).flatMap(Self.reportedCost) {
-                    cost = .some(reported)
-                } else if cost == .some(nil) {
+                let reported = try cells[24].decode(String?.self).flatMap(Self.reportedCost)
+                let priced = PriceTable.price(in: history, atMicros: micros).map { PriceTable.cost(at: $0, usage: usage) }
+                cost = .some(priced ?? reported)
+                if let priced, let reported {
+                    comparison = (reported, priced)
+                } else if priced == nil, reported == nil {
                     let unpricedKey = UnpricedKey(projectID: project, model: model, provider: try cells[4].decode(String.self))
                     fold.unpriced[unpricedKey, default: UnpricedSeen(micros: micros)].add(micros: micros)
                 }
@@ -133,7 +137,8 @@ extension RollupProcessor {
             }
             // Mutated in place: a copy of the totals would copy their sketches' buckets.
             fold.rollups[key, default: RollupTotals()].add(
-                isError: isError, durationNanos: durationNanos, ttftMillis: ttftMillis, input: input, output: output, cost: cost, findings: findings
+                isError: isError, durationNanos: durationNanos, ttftMillis: ttftMillis, input: input, output: output, cost: cost, findings: findings,
+                reported: comparison
             )
             if !traceID.isEmpty {
                 fold.traces[TraceKey(projectID: project, traceID: traceID), default: TraceTotals()].add(

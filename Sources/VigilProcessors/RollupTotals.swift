@@ -36,11 +36,15 @@ struct RollupTotals: Sendable {
     var unpriced: Int64 = 0
     /// The built-in checks of the rows' LLM outputs.
     var checks = CheckTotals()
+    /// Calls that carried the app's own cost while Vigil priced them too: how many, the app's
+    /// sum and Vigil's sum over those calls.
+    var reported = ReportedCost()
 
     /// Adds one span. `cost` is nil for a span that is not a priced LLM call with tokens, and
     /// `.some(nil)` for a call whose model has no price; `findings` are the checks of its output,
     /// nil when it carries none.
-    mutating func add(isError: Bool, durationNanos: Int64, ttftMillis: Double?, input: Int64?, output: Int64?, cost: Decimal??, findings: OutputChecks.Findings? = nil) {
+    mutating func add(isError: Bool, durationNanos: Int64, ttftMillis: Double?, input: Int64?, output: Int64?, cost: Decimal??, findings: OutputChecks.Findings? = nil,
+                      reported: (app: Decimal, vigil: Decimal)? = nil) {
         count += 1
         if isError { errors += 1 }
         if durationNanos < 0 {
@@ -57,6 +61,11 @@ struct RollupTotals: Sendable {
         case .none: break
         }
         if let findings { checks.add(findings) }
+        if let reported {
+            self.reported.calls += 1
+            self.reported.app += reported.app
+            self.reported.vigil += reported.vigil
+        }
     }
 
     mutating func merge(_ other: RollupTotals) {
@@ -70,7 +79,20 @@ struct RollupTotals: Sendable {
         cost += other.cost
         unpriced += other.unpriced
         checks.merge(other.checks)
+        reported.calls += other.reported.calls
+        reported.app += other.reported.app
+        reported.vigil += other.reported.vigil
     }
+}
+
+/// The app's costs beside Vigil's, over the calls that carried both.
+struct ReportedCost: Sendable, Equatable {
+    var calls: Int64 = 0
+    var app = Decimal(0)
+    var vigil = Decimal(0)
+
+    /// The rollup tables' columns, in the order of the fields.
+    static let columns = ["reported_calls", "reported_cost_usd", "reported_vigil_cost_usd"]
 }
 
 extension CheckTotals {

@@ -47,6 +47,12 @@ public struct RollupReader: Sendable {
         public var costUSD = Decimal(0)
         /// LLM calls whose model has no price.
         public var unpricedCalls: Int64 = 0
+        /// Calls that carried the app's own cost while Vigil priced them too.
+        public var reportedCalls: Int64 = 0
+        /// The app's sum over those calls.
+        public var reportedAppCostUSD = Decimal(0)
+        /// Vigil's sum over the same calls.
+        public var reportedVigilCostUSD = Decimal(0)
         /// Output quality by evaluation or check name: how many, how many had a score, their exact
         /// sum. The built-in checks are in every grouping, evaluations in groupings by service and model alone.
         public var quality: [String: QualityTotals] = [:]
@@ -67,6 +73,9 @@ public struct RollupReader: Sendable {
             outputTokens += other.outputTokens
             costUSD += other.costUSD
             unpricedCalls += other.unpricedCalls
+            reportedCalls += other.reportedCalls
+            reportedAppCostUSD += other.reportedAppCostUSD
+            reportedVigilCostUSD += other.reportedVigilCostUSD
             for (name, totals) in other.quality { quality[name, default: QualityTotals()].merge(totals) }
         }
     }
@@ -164,11 +173,13 @@ public struct RollupReader: Sendable {
         guard !segments.isEmpty else { return [:] }
         let rows = try await executor.execute(
             Self.query(segments, filter: filter, keys: keys, table: \.table, columns: """
-                count, errors, skewed, latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced, \(CheckTotals.columns.joined(separator: ", "))
+                count, errors, skewed, latency_sketch, ttft_sketch, input_tokens, output_tokens, cost_usd, unpriced, \(CheckTotals.columns.joined(separator: ", ")),
+                reported_calls, reported_cost_usd, reported_vigil_cost_usd
                 """, aggregates: """
                 sum(count)::bigint, sum(errors)::bigint, sum(skewed)::bigint, string_agg(latency_sketch, ''::bytea), string_agg(ttft_sketch, ''::bytea),
                 sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cost_usd)::text, sum(unpriced)::bigint,
-                \(CheckTotals.columns.map { "sum(\($0))::bigint" }.joined(separator: ", "))
+                \(CheckTotals.columns.map { "sum(\($0))::bigint" }.joined(separator: ", ")),
+                sum(reported_calls)::bigint, sum(reported_cost_usd)::text, sum(reported_vigil_cost_usd)::text
                 """),
             logger: logger
         )
@@ -195,6 +206,10 @@ public struct RollupReader: Sendable {
             group.costUSD = try Self.decimal(cells[k + 7].decode(String.self))
             group.unpricedCalls = try cells[k + 8].decode(Int64.self)
             for (name, totals) in try CheckTotals(decoding: cells, from: k + 9).rows { group.quality[name] = totals }
+            let reportedAt = k + 9 + CheckTotals.columns.count
+            group.reportedCalls = try cells[reportedAt].decode(Int64.self)
+            group.reportedAppCostUSD = try Self.decimal(cells[reportedAt + 1].decode(String.self))
+            group.reportedVigilCostUSD = try Self.decimal(cells[reportedAt + 2].decode(String.self))
             groups[values] = group
         }
         return groups

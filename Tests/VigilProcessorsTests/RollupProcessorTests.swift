@@ -342,6 +342,22 @@ struct RollupProcessorTests {
         #expect(byModel["in-house-llm"]?.unpricedCalls == 1, "the call without a reported cost stays unpriced")
         // 100×2.50 + 10×10.00 per million: the table's price, not the 99 dollars the app sent.
         #expect(byModel["gpt-4o"]?.costUSD == Decimal(string: "0.00035"))
+        // The app's figure is kept beside Vigil's for the comparison; a cost standing in for a
+        // missing price is no comparison.
+        #expect(byModel["gpt-4o"]?.reportedCalls == 1)
+        #expect(byModel["gpt-4o"]?.reportedAppCostUSD == 99)
+        #expect(byModel["gpt-4o"]?.reportedVigilCostUSD == Decimal(string: "0.00035"))
+        #expect(byModel["in-house-llm"]?.reportedCalls == 0 && byModel["claude-sonnet-4"]?.reportedCalls == 0)
+        // Written again through the upsert path (a second batch into the same rows), the figures add up.
+        var again = overridden
+        again.reportedCost = 1.5
+        try await append([again], project: 1, offset: 10, test: test)
+        try await test.withConnection { try await runner.runToHead(on: $0) }
+        let merged = try await RollupReader(executor: connection, logger: test.logger)
+            .summary(projectID: 1, fromMicros: start - 60_000_000, toMicros: start + 60_000_000, service: nil, model: "gpt-4o", groupBy: [])
+        #expect(merged.first?.reportedCalls == 2)
+        #expect(merged.first?.reportedAppCostUSD == Decimal(string: "100.5"))
+        #expect(merged.first?.reportedVigilCostUSD == Decimal(string: "0.0007"))
     }
 
     @Test("an alias and a host's spelling are rolled up under the model they are priced as")

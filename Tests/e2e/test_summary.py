@@ -42,13 +42,21 @@ def price_table():
 
 
 def cost_of(prices, span):
+    """The call's cost: Vigil's price, else the cost the app sent, else None."""
+    vigil = vigil_cost(prices, span)
+    if vigil is None and span["reported"] is not None:
+        return Decimal(repr(span["reported"]))
+    return vigil
+
+
+def vigil_cost(prices, span):
     """The oracle: exact decimals. Cache reads and writes are part of the input tokens, reasoning
     part of the output; each part at its own price where the table has one, else at the plain
-    price; a part larger than its whole cut to it. Without a price, the cost the app sent."""
+    price; a part larger than its whole cut to it. None without a price."""
     day = time.strftime("%Y-%m-%d", time.gmtime(span["start"] / 1e9))
     candidates = [p for p in prices.get(span["model"], []) if p["effective_from"] <= day]
     if not candidates:
-        return Decimal(repr(span["reported"])) if span["reported"] is not None else None
+        return None
     price = max(candidates, key=lambda p: p["effective_from"])
     inp, out = span["input"], span["output"]
     read = min(span["cache_read"], inp)
@@ -168,6 +176,13 @@ def check_against_truth(vigil, key, sent, prices):
                 costs = [cost_of(prices, s) for s in members]
                 assert Decimal(group["cost_usd"]) == sum((c for c in costs if c is not None), Decimal(0))
                 assert group["unpriced_calls"] == sum(c is None for c in costs)
+                # The app's cost beside Vigil's, over the calls that carried one and were priced.
+                pairs = [(Decimal(repr(s["reported"])), vigil_cost(prices, s)) for s in members
+                         if s["reported"] is not None and vigil_cost(prices, s) is not None]
+                reported = group["reported_cost"]
+                assert reported["calls"] == len(pairs), (grouping, group_key, reported)
+                assert Decimal(str(reported["app_usd"])) == sum((a for a, _ in pairs), Decimal(0))
+                assert Decimal(str(reported["vigil_usd"])) == sum((v for _, v in pairs), Decimal(0))
                 durations = numpy.array([(s["end"] - s["start"]) / 1e6 for s in members])
                 for name, q in (("p50", 50), ("p95", 95), ("p99", 99)):
                     exact = numpy.percentile(durations, q)
