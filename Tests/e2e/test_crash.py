@@ -1,11 +1,13 @@
-"""`kill -9` of `vigil serve` while clients export in a loop: every export answered 2xx is in
-the log after a restart on the same database, and stored once. The same holds for a graceful
-stop (SIGTERM), which also exits 0."""
+"""`kill -9` of `vigil serve` while clients export in a loop: every export answered 2xx (or OK
+over OTLP/gRPC) is in the log after a restart on the same database, and stored once. The same
+holds for a graceful stop (SIGTERM), which also exits 0. Both transports: OTLP/HTTP and
+OTLP/gRPC."""
 
 import signal
 import threading
 import time
 
+import grpc
 import pytest
 import requests
 
@@ -24,8 +26,10 @@ def key(cli):
 class ExportLoop(threading.Thread):
     """Sends distinct spans over and over; remembers which exports were answered 2xx."""
 
-    def __init__(self, number: int, url: str, key: str, service: str, stop: threading.Event, deadline: float):
+    def __init__(self, number: int, url: str, key: str, service: str, stop: threading.Event, deadline: float,
+                 grpc_url: str | None = None):
         super().__init__(name=f"export-loop-{number}", daemon=True)
+        self.grpc_url = grpc_url
         self.service = service
         self.number = number
         self.url = url
@@ -36,39 +40,62 @@ class ExportLoop(threading.Thread):
         self.failures: list[str] = []
         self.attempts = 0
 
-    def run(self):
+    def sender(self):
+        """A function that sends one export and returns None when it was acknowledged, else why not."""
+        if self.grpc_url:
+            channel = grpc.insecure_channel(self.grpc_url.removeprefix("http://"))
+            export = channel.unary_unary("/opentelemetry.proto.collector.trace.v1.TraceService/Export")
+            metadata = (("authorization", f"Bearer {self.key}"),)
+
+            def send(data):
+                try:
+                    export(data, metadata=metadata, timeout=5)
+                except grpc.RpcError as error:
+                    return error.code().name
+                return None
+
+            return send
         session = requests.Session()
         headers = {"Authorization": f"Bearer {self.key}", "Content-Type": PROTOBUF}
+
+        def send(data):
+            try:
+                response = session.post(self.url + "/v1/traces", data=data, headers=headers, timeout=5)
+            except requests.RequestException as error:
+                return type(error).__name__
+            return None if 200 <= response.status_code < 300 else str(response.status_code)
+
+        return send
+
+    def run(self):
+        send = self.sender()
         consecutive_failures = 0
         while not self.stop_event.is_set() and time.monotonic() < self.deadline and self.attempts < 5000:
             self.attempts += 1
             spans = [span(f"loop {self.number} export {self.attempts} span {i}", attrs={"client": self.number})
                      for i in range(SPANS_PER_EXPORT)]
             data = to_protobuf("traces", traces_body(spans, service=self.service))
-            try:
-                response = session.post(self.url + "/v1/traces", data=data, headers=headers, timeout=5)
-            except requests.RequestException as error:
-                self.failures.append(type(error).__name__)
-                consecutive_failures += 1
+            failure = send(data)
+            if failure is None:
+                self.acked.append((data, [(s["traceId"], s["spanId"]) for s in spans]))
+                consecutive_failures = 0
             else:
-                if 200 <= response.status_code < 300:
-                    self.acked.append((data, [(s["traceId"], s["spanId"]) for s in spans]))
-                    consecutive_failures = 0
-                else:
-                    self.failures.append(str(response.status_code))
-                    consecutive_failures += 1
+                self.failures.append(failure)
+                consecutive_failures += 1
             if consecutive_failures >= 3:
                 return
             if consecutive_failures:
                 time.sleep(0.05)
 
 
+@pytest.mark.parametrize("transport", ["http", "grpc"])
 @pytest.mark.parametrize("stop_signal", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "SIGTERM"])
-def test_stop_mid_loop_loses_no_acknowledged_export(start_vigil, key, database, stop_signal):
-    server = start_vigil(name=f"crash-{stop_signal.name}")
-    service = f"e2e-crash-{stop_signal.name}"
+def test_stop_mid_loop_loses_no_acknowledged_export(start_vigil, key, database, stop_signal, transport):
+    server = start_vigil(name=f"crash-{stop_signal.name}-{transport}")
+    service = f"e2e-crash-{stop_signal.name}-{transport}"
     stop = threading.Event()
-    loops = [ExportLoop(n, server.url, key, service, stop, deadline=time.monotonic() + 60) for n in range(CLIENTS)]
+    loops = [ExportLoop(n, server.url, key, service, stop, deadline=time.monotonic() + 60,
+                        grpc_url=server.grpc_url if transport == "grpc" else None) for n in range(CLIENTS)]
     for loop in loops:
         loop.start()
     try:
