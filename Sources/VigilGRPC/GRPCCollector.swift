@@ -41,9 +41,11 @@ public struct GRPCCollector: Service {
     /// Listens until graceful shutdown.
     public func run() async throws {
         let limit = min(configuration.maxMessageBytes, Int(Int32.max) / 2) * 2
-        let address: GRPCNIOTransportCore.SocketAddress = configuration.host.contains(":")
-            ? .ipv6(host: configuration.host, port: configuration.port)
-            : .ipv4(host: configuration.host, port: configuration.port)
+        // The transport binds numeric addresses; `localhost` is the one name taken, as loopback.
+        let host = configuration.host.lowercased() == "localhost" ? "127.0.0.1" : configuration.host
+        let address: GRPCNIOTransportCore.SocketAddress = host.contains(":")
+            ? .ipv6(host: host, port: configuration.port)
+            : .ipv4(host: host, port: configuration.port)
         let server = GRPCServer(
             transport: .http2NIOPosix(address: address, transportSecurity: .plaintext, config: .defaults { config in
                 config.compression.enabledAlgorithms = [.gzip, .deflate]
