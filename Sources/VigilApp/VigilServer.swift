@@ -22,8 +22,9 @@ internal import VigilEmbeddedPostgres
 internal import UnixSignals
 
 /// `vigil serve`: prepares the database, then runs one service group ordered by dependency
-/// (database pool, partition upkeep, appender, HTTP server) so shutdown drains in reverse:
-/// the server stops taking requests, the appender commits what it accepted, the pool closes.
+/// (database pool, partition upkeep, appender, HTTP server, OTLP/gRPC listener) so shutdown
+/// drains in reverse: the listeners stop taking requests and answer those in flight, the appender
+/// commits what it accepted, the pool closes.
 /// The embedded cluster, when in use, stops last.
 public struct VigilServer: Sendable {
     private let configuration: VigilConfiguration

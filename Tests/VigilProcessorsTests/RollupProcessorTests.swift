@@ -328,14 +328,7 @@ struct RollupProcessorTests {
         reported.reportedCost = 0.0042
         var overridden = call("gpt-4o", 100, 10)
         overridden.reportedCost = 99
-        try await append([cached, reported, call("in-house-llm", 5, 5), overridden], project: 1, offset: 0, test: test)
-        let runner = ProcessorRunner(processor: RollupProcessor(prices: shippedPrices), database: test.database, logger: test.logger)
-        try await test.withConnection { try await runner.runToHead(on: $0) }
-        let connection = try await test.database.connect()
-        defer { Task { try? await connection.close() } }
-        let groups = try await RollupReader(executor: connection, logger: test.logger)
-            .summary(projectID: 1, fromMicros: start - 60_000_000, toMicros: start + 60_000_000, service: nil, model: nil, groupBy: [.model])
-        let byModel = Dictionary(uniqueKeysWithValues: groups.map { ($0.dimensions.first?.1 ?? "", $0) })
+        let byModel = try await rolledUpByModel([cached, reported, call("in-house-llm", 5, 5), overridden], test: test)
         // 200×3.00 + 600×0.30 + 200×3.75 + 300×15.00 per million.
         #expect(byModel["claude-sonnet-4"]?.costUSD == Decimal(string: "0.00603"))
         #expect(byModel["in-house-llm"]?.costUSD == Decimal(string: "0.0042"))
@@ -351,13 +344,10 @@ struct RollupProcessorTests {
         // Written again through the upsert path (a second batch into the same rows), the figures add up.
         var again = overridden
         again.reportedCost = 1.5
-        try await append([again], project: 1, offset: 10, test: test)
-        try await test.withConnection { try await runner.runToHead(on: $0) }
-        let merged = try await RollupReader(executor: connection, logger: test.logger)
-            .summary(projectID: 1, fromMicros: start - 60_000_000, toMicros: start + 60_000_000, service: nil, model: "gpt-4o", groupBy: [])
-        #expect(merged.first?.reportedCalls == 2)
-        #expect(merged.first?.reportedAppCostUSD == Decimal(string: "100.5"))
-        #expect(merged.first?.reportedVigilCostUSD == Decimal(string: "0.0007"))
+        let merged = try await rolledUpByModel([again], offset: 10, test: test)["gpt-4o"]
+        #expect(merged?.reportedCalls == 2)
+        #expect(merged?.reportedAppCostUSD == Decimal(string: "100.5"))
+        #expect(merged?.reportedVigilCostUSD == Decimal(string: "0.0007"))
     }
 
     @Test("an alias and a host's spelling are rolled up under the model they are priced as")
@@ -366,14 +356,20 @@ struct RollupProcessorTests {
         let spans = ["chatgpt-4o-latest", "gpt-4o-2024-08-06", "Llama 3.1 8B Instruct", "llama-3.1-8b", "my-finetune"].map {
             SyntheticSpan(service: "chat", model: $0, operation: "chat", error: false, startMicros: start, durationNanos: 1_000_000, inputTokens: 10, outputTokens: 10, ttftSeconds: nil)
         }
-        try await append(spans, project: 1, offset: 0, test: test)
+        let counts = try await rolledUpByModel(spans, test: test).mapValues(\.count)
+        #expect(counts == ["gpt-4o": 2, "llama-3.1-8b-instruct": 2, "my-finetune": 1])
+    }
+
+    /// Appends `spans` to project 1 (ids from `offset`), runs a rollup processor to the head and
+    /// reads the LLM calls of the minute around `start` by model.
+    func rolledUpByModel(_ spans: [SyntheticSpan], offset: Int = 0, test: TestDatabase) async throws -> [String: RollupReader.Group] {
+        try await append(spans, project: 1, offset: offset, test: test)
         let runner = ProcessorRunner(processor: RollupProcessor(prices: shippedPrices), database: test.database, logger: test.logger)
         try await test.withConnection { try await runner.runToHead(on: $0) }
         let connection = try await test.database.connect()
         defer { Task { try? await connection.close() } }
         let groups = try await RollupReader(executor: connection, logger: test.logger)
             .summary(projectID: 1, fromMicros: start - 60_000_000, toMicros: start + 60_000_000, service: nil, model: nil, groupBy: [.model])
-        let counts = Dictionary(uniqueKeysWithValues: groups.map { ($0.dimensions.first?.1 ?? "", $0.count) })
-        #expect(counts == ["gpt-4o": 2, "llama-3.1-8b-instruct": 2, "my-finetune": 1])
+        return Dictionary(uniqueKeysWithValues: groups.map { ($0.dimensions.first?.1 ?? "", $0) })
     }
 }
