@@ -38,17 +38,7 @@ public struct InjectionDetector: Sendable {
     /// highest of each turn alone and of the turns together.
     public func scan(turns: [String], role: ContentRole) -> InjectionResult {
         guard turns.count > 1 else { return scan(turns.first ?? "", role: role) }
-        let retrieved = role == .retrieved
-        let joined = Self.score(turns.joined(separator: "\n"), retrieved: retrieved, turns: turns.count)
-        var best = Self.score(turns[0], retrieved: retrieved, turns: 1)
-        for turn in turns.dropFirst() {
-            let single = Self.score(turn, retrieved: retrieved, turns: 1)
-            if single.score > best.score { best = single }
-        }
-        if best.score >= joined.score {
-            return result(score: best.score, category: best.category, normalized: best.normalized)
-        }
-        return result(score: joined.score, category: best.score < threshold ? .multiTurn : best.category, normalized: joined.normalized)
+        return scan(turns: turns, role: role, singles: turns.map { scan($0, role: role) })
     }
 
     func result(score: Double, category: InjectionCategory, normalized: NormalizedText) -> InjectionResult {
