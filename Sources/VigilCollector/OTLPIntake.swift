@@ -11,17 +11,6 @@ internal import Metrics
 /// acknowledgement after commit whichever transport the export came by. Counts on `/metrics`
 /// what was accepted, refused and cut.
 public struct OTLPIntake: Sendable {
-    /// What one export came to: the response message (an Export*ServiceResponse, with
-    /// `partial_success` when items were refused) in the request's format, and the counts.
-    public struct Outcome: Sendable {
-        /// The encoded Export*ServiceResponse.
-        public var response: [UInt8]
-        /// Items appended.
-        public var accepted: Int
-        /// Items refused (reported in `partial_success`).
-        public var rejected: Int
-    }
-
     private let appender: EventAppender
     private let redaction: RedactionPolicies
     private let limiter: RequestLimiter?
@@ -58,8 +47,9 @@ public struct OTLPIntake: Sendable {
     }
 
     /// Takes one export of `signal` in `format`, `body` as sent (gzip-compressed when `gzipped`),
-    /// from `principal`; returns once its events are committed.
-    public func export(signal: OTLPSignal, format: OTLPFormat, body: [UInt8], gzipped: Bool, principal: Principal) async throws -> Outcome {
+    /// from `principal`; returns, once its events are committed, the Export*ServiceResponse in
+    /// `format` (with `partial_success` when items were refused).
+    public func export(signal: OTLPSignal, format: OTLPFormat, body: [UInt8], gzipped: Bool, principal: Principal) async throws -> [UInt8] {
         try limiter?.admitBytes(body.count, for: principal)
         var body = body
         if gzipped {
@@ -74,8 +64,7 @@ public struct OTLPIntake: Sendable {
         if batch.rejected > 0 {
             rejected[signal]?.increment(by: batch.rejected)
         }
-        let response = OTLPResponse.success(signal: signal, format: format, rejected: batch.rejected, message: batch.rejectionMessage)
-        return Outcome(response: response, accepted: batch.events.count, rejected: batch.rejected)
+        return OTLPResponse.success(signal: signal, format: format, rejected: batch.rejected, message: batch.rejectionMessage)
     }
 
     private func count(_ cut: LimitCounts) {

@@ -54,7 +54,6 @@ public struct OTLPGRPCService: RegistrableRPCService {
         guard single.message.count <= maxMessageBytes else {
             throw VigilError(.tooLarge, "the message has \(single.message.count) bytes (inflated), more than the limit of \(maxMessageBytes); send smaller batches")
         }
-        let outcome = try await intake.export(signal: signal, format: .protobuf, body: single.message, gzipped: false, principal: principal)
-        return outcome.response
+        return try await intake.export(signal: signal, format: .protobuf, body: single.message, gzipped: false, principal: principal)
     }
 }

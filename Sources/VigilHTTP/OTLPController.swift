@@ -50,11 +50,11 @@ public struct OTLPController: Sendable {
         } catch is NIOTooManyBytesError {
             throw VigilError(.tooLarge, "the body is larger than the limit of \(maxBodyBytes) bytes")
         }
-        let outcome = try await intake.export(signal: signal, format: format, body: body, gzipped: encoding == "gzip", principal: principal)
+        let response = try await intake.export(signal: signal, format: format, body: body, gzipped: encoding == "gzip", principal: principal)
         return Response(
             status: .ok,
             headers: [.contentType: format.contentType],
-            body: .init(byteBuffer: ByteBuffer(bytes: outcome.response))
+            body: .init(byteBuffer: ByteBuffer(bytes: response))
         )
     }
 }
