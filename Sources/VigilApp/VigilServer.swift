@@ -60,9 +60,7 @@ public struct VigilServer: Sendable {
         let rollups = RollupReader(executor: client, logger: logger)
         // One set of rate buckets and one spend meter for both collectors: a key's limits hold
         // whichever transport its exports come by.
-        let limiter = RequestLimiter(spend: SpendMeter(
-            rollups: rollups, refreshInterval: .seconds(configuration.http.spendRefreshSeconds), logger: Logger(label: "vigil.limits")
-        ))
+        let limiter = RequestLimiter(rollups: rollups, spendRefreshSeconds: configuration.http.spendRefreshSeconds)
         let rules = try configuration.loadRules()
         let redaction = try configuration.redactionPolicies()
         let driftScheduler = DriftScheduler(database: database, configuration: configuration.drift, logger: logger)

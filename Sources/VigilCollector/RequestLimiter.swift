@@ -2,6 +2,8 @@ public import Foundation
 internal import Metrics
 internal import Synchronization
 public import VigilCore
+public import VigilQueries
+internal import Logging
 
 /// The rate limits and spend quota of keys, checked in the request path: requests on every keyed
 /// route (`AuthMiddleware`), body bytes, items and the day's spend on the OTLP routes
@@ -32,6 +34,12 @@ public final class RequestLimiter: Sendable {
     public init(spend: SpendMeter? = nil) {
         self.spend = spend
         self.origin = ContinuousClock.now
+    }
+
+    /// A limiter whose spend quotas read each project's spend from `rollups`, refreshed at most
+    /// every `spendRefreshSeconds` (`SpendMeter`): what a server's collectors share.
+    public convenience init(rollups: RollupReader, spendRefreshSeconds: Int) {
+        self.init(spend: SpendMeter(rollups: rollups, refreshInterval: .seconds(spendRefreshSeconds), logger: Logger(label: "vigil.limits")))
     }
 
     /// Counts one request of `principal`'s key.

@@ -94,9 +94,7 @@ public enum VigilRouter {
         router.get("/openapi.json") { _, _ in
             Response.json(OpenAPIDocument.json)
         }
-        let limiter = dependencies.limiter ?? RequestLimiter(spend: SpendMeter(
-            rollups: dependencies.rollups, refreshInterval: .seconds(dependencies.configuration.spendRefreshSeconds), logger: Logger(label: "vigil.limits")
-        ))
+        let limiter = dependencies.limiter ?? RequestLimiter(rollups: dependencies.rollups, spendRefreshSeconds: dependencies.configuration.spendRefreshSeconds)
         let guards = RouteGuards(router: router, keys: dependencies.keys, appender: dependencies.appender, limiter: limiter)
         let intake = OTLPIntake(
             appender: dependencies.appender, limits: dependencies.configuration.ingestLimits, maxInflatedBytes: dependencies.configuration.maxInflatedBytes,
